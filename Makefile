@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+# guest_memfd in-place conversion: the patch series, and the machinery that
+# builds it into a kernel and tests it under QEMU. See README.md.
+
+TEST ?=
+
+.PHONY: all check tree export build clean
+
+# The main job: packages, base, tree, kernel, selftests, and a boot in QEMU
+# that runs them, with a readable summary.
+all:
+	@scripts/check.sh --demo $(TEST)
+
+# Everything CI checks; the last line is "N passed, N failed, N skipped".
+check:
+	@scripts/check.sh $(TEST)
+
+# Re-assemble build/linux from patches/ (keeps unexported commits on a
+# backup branch, refuses uncommitted changes).
+tree:
+	@scripts/deps.sh
+	@scripts/tree.sh --reset
+
+# Write build/linux's commits (base..HEAD) back to patches/.
+export:
+	@scripts/export.sh
+
+build:
+	@scripts/deps.sh
+	@scripts/tree.sh
+	@scripts/build-kernel.sh
+	@scripts/build-selftests.sh
+
+# Objects and results only; build/linux (and any work in it) stays.
+clean:
+	rm -rf build/obj build/kselftest build/results
+

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Configure and build the test kernel in build/obj from the tree in
+# build/linux: allnoconfig plus config/kvm-test.config (merge_config.sh -n).
+# Extra fragments (e.g. a debug configuration) may be named in CONFIGS.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+[ -d "$TREE/.git" ] || die "no kernel tree in $TREE; run 'make tree' first"
+mkdir -p "$OBJ"
+
+fragments=("$TOP/config/kvm-test.config")
+for f in ${CONFIGS:-}; do
+	fragments+=("$TOP/config/$f.config")
+done
+
+# Reconfigure only when a fragment changed, so that incremental builds stay
+# incremental.
+stamp=$OBJ/.fragments
+want=$(cat "${fragments[@]}" | sha256sum)
+if [ ! -f "$OBJ/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+	(cd "$TREE" && KCONFIG_CONFIG="$OBJ/.config" \
+		scripts/kconfig/merge_config.sh -n -O "$OBJ" "${fragments[@]}") \
+		>"$OBJ/merge_config.log" 2>&1 ||
+		{ cat "$OBJ/merge_config.log"; die "kernel configuration failed"; }
+	# merge_config.sh only warns when a symbol does not end up as asked
+	# (missing dependency, renamed symbol): make that an error.
+	if grep -q 'Value requested for' "$OBJ/merge_config.log"; then
+		grep -A3 'Value requested for' "$OBJ/merge_config.log" >&2
+		die "config fragment not satisfied (see above)"
+	fi
+	echo "$want" >"$stamp"
+fi
+
+log=$BUILD/kernel-build.log
+if ! { kmake bzImage && kmake headers; } >"$log" 2>&1; then
+	grep -E 'error|Error' "$log" | head -n 30
+	tail -n 20 "$log"
+	die "kernel build failed (full log: $log)"
+fi
+# Warnings outside KVM do not stop the build; show them anyway.
+grep -E '(warning|error):' "$log" || true

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Everything CI checks: the series applies, checkpatch --strict on every
+# patch, the test kernel and the KVM selftests build, and the selftests and
+# KUnit suites pass in QEMU. Ends with "N passed, N failed, N skipped" and
+# exits non-zero on any failure.
+#
+#   check.sh [TEST...]   only these selftests (static checks still run)
+#   check.sh --demo      the main job: no static checks, the selftests
+set -u
+. "$(dirname "$0")/lib.sh"
+
+demo=0
+if [ "${1:-}" = --demo ]; then
+	demo=1
+	shift
+fi
+passed=0 failed=0 skipped=0
+start=$(date +%s)
+
+result()	# result PASS|FAIL|SKIP name [detail]
+{
+	printf '  %s  %-40s %s\n' "$1" "$2" "${3:-}"
+	case $1 in
+	PASS) passed=$((passed + 1)) ;;
+	FAIL) failed=$((failed + 1)) ;;
+	SKIP) skipped=$((skipped + 1)) ;;
+	esac
+}
+
+finish()
+{
+	echo "total time: $(($(date +%s) - start))s"
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+series()
+{
+	grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$TOP/patches/series" 2>/dev/null
+}
+
+# The series applies to the base, patch after patch, in a scratch index.
+check_apply()
+{
+	local idx p
+
+	idx=$(mktemp)
+	GIT_INDEX_FILE=$idx git -C "$TREE" read-tree base || return 1
+	for p in $(series); do
+		GIT_INDEX_FILE=$idx git -C "$TREE" apply --cached "$TOP/patches/$p" ||
+			{ echo "    $p does not apply"; rm -f "$idx"; return 1; }
+	done
+	rm -f "$idx"
+}
+
+# checkpatch --strict: no ERROR; a WARNING or CHECK only if the changelog
+# names its type (e.g. "checkpatch: LONG_LINE is ... because ...").
+check_patch()
+{
+	local p=$1 out types t bad=
+
+	out=$(cd "$TREE" && scripts/checkpatch.pl --strict --show-types --no-summary -q "$p" 2>&1)
+	types=$(sed -n 's/^\(ERROR\|WARNING\|CHECK\):\([A-Z_0-9]*\):.*/\1:\2/p' <<<"$out" | sort -u)
+	for t in $types; do
+		case $t in
+		ERROR:*) bad+=" $t" ;;
+		*) sed '/^---$/q' "$p" | grep -qw "${t#*:}" || bad+=" $t" ;;
+		esac
+	done
+	[ -z "$bad" ] && return 0
+	sed 's/^/    /' <<<"$out" | head -n 30
+	echo "    unjustified:$bad"
+	return 1
+}
+
+stage "install missing packages" "$TOP/scripts/deps.sh" || { result FAIL deps; finish; }
+stage "assemble build/linux" "$TOP/scripts/tree.sh" || { result FAIL tree; finish; }
+
+if [ $demo -eq 0 ]; then
+	note "static checks"
+	n=$(series | wc -l)
+	if check_apply; then
+		result PASS "series applies to base" "($n patches)"
+	else
+		result FAIL "series applies to base"
+	fi
+	for p in $(series); do
+		if check_patch "$TOP/patches/$p"; then
+			result PASS "checkpatch ${p%.patch}"
+		else
+			result FAIL "checkpatch ${p%.patch}"
+		fi
+	done
+fi
+
+stage "build the test kernel" "$TOP/scripts/build-kernel.sh" || { result FAIL "kernel build"; finish; }
+stage "build the KVM selftests" "$TOP/scripts/build-selftests.sh" || { result FAIL "selftest build"; finish; }
+
+"$TOP/scripts/run-tests.sh" "$@"
+if [ -r "$RESULTS/counts" ]; then
+	read -r p f s <"$RESULTS/counts"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+else
+	result FAIL "test run" "(see the error above)"
+fi
+finish

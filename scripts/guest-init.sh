@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# PID 1 of the test VM (init=). The root file system is the host's, read-only
+# over virtio-9p; build/results is shared writable. Runs the selftests named
+# in results/plan with the installed kselftest runner, stores their TAP and
+# exit status in results/, and powers off. KUnit suites have already run
+# during boot and printed their KTAP on the console.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+RESULTS=$1
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs tmp /tmp
+mount -t tmpfs run /run
+mount -t debugfs debugfs /sys/kernel/debug
+# devtmpfs has no /dev/std* links (udev makes them); the kselftest runner
+# writes to /dev/stdout.
+ln -s /proc/self/fd /dev/fd
+ln -s /proc/self/fd/0 /dev/stdin
+ln -s /proc/self/fd/1 /dev/stdout
+ln -s /proc/self/fd/2 /dev/stderr
+mkdir -p /dev/hugepages /dev/shm /dev/pts
+mount -t hugetlbfs hugetlbfs /dev/hugepages
+mount -t tmpfs shm /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=1048576 results "$RESULTS" ||
+	{ echo "guest: cannot mount the results share"; echo o >/proc/sysrq-trigger; }
+
+# plan: KSFT=<installed kselftest dir>, TESTS=(collection:test ...), ARGS=(...)
+. "$RESULTS/plan"
+
+echo "guest: $(uname -r), $(nproc) CPUs, running ${#TESTS[@]} selftests"
+sel=()
+for t in "${TESTS[@]}"; do
+	sel+=(-t "$t")
+done
+# Append mode: the runner opens /dev/stdout again for the tests' output.
+: >"$RESULTS/kselftest.tap"
+cd "$KSFT" && ./run_kselftest.sh "${ARGS[@]}" "${sel[@]}" >>"$RESULTS/kselftest.tap" 2>&1
+echo $? >"$RESULTS/status"
+grep -E '^(not )?ok ' "$RESULTS/kselftest.tap"
+
+sync
+echo o >/proc/sysrq-trigger
+sleep 60
