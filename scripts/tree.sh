@@ -64,10 +64,10 @@ unpack_base()
 
 	rm -rf "$new"
 	mkdir -p "$new"
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$new" --wildcards './usr/src/linux-source-*.tar.xz' ||
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
+		tar -xJ -C "$new" --strip-components=1 ||
 		die "$deb holds no kernel source tarball"
-	tar -xJ -C "$new" --strip-components=1 -f "$new"/usr/src/linux-source-*.tar.xz
-	rm -rf "$new/usr"
 	mk=$new/Makefile
 	if [ "$(sed -n 's/^VERSION = //p' "$mk" 2>/dev/null).$(sed -n 's/^PATCHLEVEL = //p' "$mk" 2>/dev/null)" != 7.3 ]; then
 		rm -rf "$new"
