@@ -1,16 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# PID 1 of the test VM (init=). The root file system is the host's, read-only
-# over virtio-9p; build/results is shared writable. Runs the selftests named
-# in results/plan with the installed kselftest runner, stores their TAP and
-# exit status in results/, and powers off. KUnit suites have already run
+# PID 1 of the test VM (init=), called as: guest-init.sh PROJECT RESULTS.
+# The root file system is the host's, read-only over virtio-9p; the project
+# directory is shared again (it may live below /tmp, which the guest mounts
+# afresh) and its results directory is shared writable. Runs the selftests
+# named in RESULTS/plan with the installed kselftest runner, stores their TAP
+# and exit status in RESULTS, and powers off. KUnit suites have already run
 # during boot and printed their KTAP on the console.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-RESULTS=$1
+PROJECT=$1
+RESULTS=$2
+
+poweroff()
+{
+	sync
+	echo o >/proc/sysrq-trigger
+	sleep 60
+}
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
-mount -t devtmpfs dev /dev
+mountpoint -q /dev || mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 mount -t tmpfs run /run
 mount -t debugfs debugfs /sys/kernel/debug
@@ -24,8 +34,11 @@ mkdir -p /dev/hugepages /dev/shm /dev/pts
 mount -t hugetlbfs hugetlbfs /dev/hugepages
 mount -t tmpfs shm /dev/shm
 mount -t devpts devpts /dev/pts
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=1048576 results "$RESULTS" ||
-	{ echo "guest: cannot mount the results share"; echo o >/proc/sysrq-trigger; }
+opts=trans=virtio,version=9p2000.L,msize=512000
+{ [ -d "$PROJECT" ] || mkdir -p "$PROJECT"; } &&
+	mount -t 9p -o "$opts,cache=loose,ro" project "$PROJECT" &&
+	mount -t 9p -o "$opts" results "$RESULTS" ||
+	{ echo "guest: cannot mount the project's shares"; poweroff; }
 
 # plan: KSFT=<installed kselftest dir>, TESTS=(collection:test ...), ARGS=(...)
 . "$RESULTS/plan"
@@ -40,7 +53,4 @@ done
 cd "$KSFT" && ./run_kselftest.sh "${ARGS[@]}" "${sel[@]}" >>"$RESULTS/kselftest.tap" 2>&1
 echo $? >"$RESULTS/status"
 grep -E '^(not )?ok ' "$RESULTS/kselftest.tap"
-
-sync
-echo o >/proc/sysrq-trigger
-sleep 60
+poweroff

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot the test kernel under QEMU TCG and run the selftests in results/plan
 # (written by the caller) through scripts/guest-init.sh. The host's root is
-# the guest's root, read-only, so the selftests run from where they were
-# installed. Fails when the guest does not finish, when the kselftest
+# the guest's root, read-only, and the project is shared at the same path, so
+# the selftests run from where they were installed. Fails when the guest does not finish, when the kselftest
 # runner fails, or when the console shows a kernel splat.
 #
 # Never -accel kvm: /dev/kvm here cannot run this kernel; TCG with -cpu max
@@ -22,8 +22,8 @@ kernel=$OBJ/arch/x86/boot/bzImage
 rm -f "$RESULTS/status" "$RESULTS/kselftest.tap" "$log"
 
 append="console=ttyS0 root=hostroot rootfstype=9p ro"
-append+=" rootflags=trans=virtio,version=9p2000.L,msize=1048576,cache=loose"
-append+=" panic=-1 ${CMDLINE:-} init=$TOP/scripts/guest-init.sh -- $RESULTS"
+append+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
+append+=" panic=-1 ${CMDLINE:-} init=$TOP/scripts/guest-init.sh -- $TOP $RESULTS"
 
 rc=0
 timeout --foreground -k 10 "$TIMEOUT" \
@@ -31,6 +31,7 @@ timeout --foreground -k 10 "$TIMEOUT" \
 	-nodefaults -display none -no-reboot -serial "file:$log" \
 	-kernel "$kernel" -append "$append" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs local,path="$TOP",mount_tag=project,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$RESULTS",mount_tag=results,security_model=none,multidevs=remap \
 	</dev/null || rc=$?
 [ $rc -ne 124 ] || printf 'error: the guest did not finish within %ss\n' "$TIMEOUT" >&2
