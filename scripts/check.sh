@@ -98,6 +98,28 @@ fi
 stage "build the test kernel" "$TOP/scripts/build-kernel.sh" || { result FAIL "kernel build"; finish; }
 stage "build the KVM selftests" "$TOP/scripts/build-selftests.sh" || { result FAIL "selftest build"; finish; }
 
+# The runner's own check: a kernel WARNING in the guest must fail a run
+# even when every test passed.
+check_runner()
+{
+	local dir=$BUILD/results-runner
+
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	printf 'TESTS=()\nPROVOKE=WARNING\n' >"$dir/plan"
+	! RESULTS=$dir TIMEOUT=300 "$TOP/scripts/run-qemu.sh" >"$dir/run.log" 2>&1 &&
+		grep -q 'kernel splat' "$dir/run.log"
+}
+
+if [ $demo -eq 0 ]; then
+	if stage "runner self-check (a provoked WARNING must fail)" check_runner; then
+		result PASS "runner fails on a kernel splat"
+	else
+		result FAIL "runner fails on a kernel splat" "(see $BUILD/results-runner)"
+	fi
+fi
+
+rm -f "$RESULTS/counts"
 "$TOP/scripts/run-tests.sh" "$@"
 if [ -r "$RESULTS/counts" ]; then
 	read -r p f s <"$RESULTS/counts"

@@ -24,7 +24,7 @@ apt=$BUILD/apt
 mkdir -p "$apt"/{lists/partial,cache/archives/partial,sources.list.d,preferences.d} "$BUILD/dl"
 cat >"$apt/sources.list.d/base.sources" <<EOT
 Types: deb
-URIs: http://deb.debian.org/debian
+URIs: ${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 Suites: $SUITE
 Components: main
 Signed-By: $KEYRING

@@ -40,17 +40,25 @@ opts=trans=virtio,version=9p2000.L,msize=512000
 	mount -t 9p -o "$opts" results "$RESULTS" ||
 	{ echo "guest: cannot mount the project's shares"; poweroff; }
 
-# plan: KSFT=<installed kselftest dir>, TESTS=(collection:test ...), ARGS=(...)
+# plan: KSFT=<installed kselftest dir>, TESTS=(collection:test ...),
+# ARGS=(runner options), PROVOKE=<LKDTM crash type, for the runner's check>
 . "$RESULTS/plan"
 
-echo "guest: $(uname -r), $(nproc) CPUs, running ${#TESTS[@]} selftests"
-sel=()
-for t in "${TESTS[@]}"; do
-	sel+=(-t "$t")
-done
-# Append mode: the runner opens /dev/stdout again for the tests' output.
-: >"$RESULTS/kselftest.tap"
-cd "$KSFT" && ./run_kselftest.sh "${ARGS[@]}" "${sel[@]}" >>"$RESULTS/kselftest.tap" 2>&1
-echo $? >"$RESULTS/status"
-grep -E '^(not )?ok ' "$RESULTS/kselftest.tap"
+if [ -n "${PROVOKE:-}" ]; then
+	echo "$PROVOKE" >/sys/kernel/debug/provoke-crash/DIRECT
+fi
+if [ ${#TESTS[@]} -gt 0 ]; then
+	echo "guest: $(uname -r), $(nproc) CPUs, running ${#TESTS[@]} selftests"
+	sel=()
+	for t in "${TESTS[@]}"; do
+		sel+=(-t "$t")
+	done
+	# Append mode: the runner opens /dev/stdout again for the tests' output.
+	: >"$RESULTS/kselftest.tap"
+	(cd "$KSFT" && ./run_kselftest.sh "${ARGS[@]}" "${sel[@]}" >>"$RESULTS/kselftest.tap" 2>&1)
+	echo $? >"$RESULTS/status"
+	grep -E '^(not )?ok ' "$RESULTS/kselftest.tap"
+else
+	echo 0 >"$RESULTS/status"
+fi
 poweroff

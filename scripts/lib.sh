@@ -6,7 +6,7 @@ BUILD=${BUILD:-$TOP/build}
 TREE=$BUILD/linux		# git tree: tag "base" + the series as commits
 OBJ=$BUILD/obj			# kernel objects (O=)
 KSFT=$BUILD/kselftest		# installed KVM selftests
-RESULTS=$BUILD/results		# logs and TAP of the last run
+RESULTS=${RESULTS:-$BUILD/results}	# logs and TAP of the last run
 JOBS=${JOBS:-$(nproc)}
 
 die()

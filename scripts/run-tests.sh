@@ -39,15 +39,16 @@ touch "$tap"
 echo "selftests:"
 awk -v want="${tests[*]}" '
 	BEGIN { n = split(want, w, " ") }
-	/^# selftests: / { name = $4; reason = ""; subtests = ""; next }
-	/^# .*SKIP/ && reason == "" { reason = $0; sub(/^# +/, "", reason) }
+	/^# selftests: / { reason = ""; subtests = ""; next }
+	/^# .*SKIP/ && reason == "" { reason = $0; sub(/^.*SKIP[ -]*/, "", reason) }
 	/^# # Totals: pass:/ { subtests = $0; sub(/^# # Totals: /, "", subtests) }
-	/^# (ok|not ok) / { nsub++ }
 	/^(not )?ok [0-9]+ selftests: / {
 		verdict = /^not ok/ ? "FAIL" : / # SKIP/ ? "SKIP" : "PASS"
-		n_done[$5] = 1
-		info = verdict == "SKIP" ? reason : verdict == "FAIL" ? $0 : subtests
-		printf "  %s  %-40s %s\n", verdict, $5, info
+		t = $0; sub(/^.* selftests: [^:]*: /, "", t); sub(/ .*/, "", t)
+		directive = $0; sub(/^[^#]*#? */, "", directive)
+		n_done[t] = 1
+		info = verdict == "SKIP" ? reason : verdict == "FAIL" ? directive : subtests
+		printf "  %s  %-40s %s\n", verdict, t, info
 		count[verdict]++
 	}
 	END {
