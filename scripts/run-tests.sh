@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Run selftests (config/selftests, or the ones named) in one boot of the test
-# kernel, then report every selftest and the KUnit suites of that boot.
-# Writes results/counts ("passed failed skipped") for scripts/check.sh.
+# Run selftests in one boot of the test kernel, then report every selftest
+# and the KUnit suites of that boot. The tests are the ones named, or those
+# of a list file (LIST, default config/selftests; a "cmdline: ..." line in it
+# is added to the kernel command line). Writes RESULTS/counts ("passed
+# failed skipped") for scripts/check.sh.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
+LIST=${LIST:-$TOP/config/selftests}
 list=$KSFT/kselftest-list.txt
 [ -r "$list" ] || die "no installed selftests in $KSFT; run scripts/build-selftests.sh"
 
+entries()
+{
+	grep -v -e '^#' -e '^$' -e '^cmdline:' "$LIST"
+}
+
+cmdline=$(sed -n 's/^cmdline: *//p' "$LIST")
 if [ $# -eq 0 ]; then
-	set -- $(grep -v -e '^#' -e '^$' "$TOP/config/selftests")
+	set -- $(entries)
 fi
 tests=()
 for t in "$@"; do
 	[[ $t == *:* ]] || t=kvm:$t
 	grep -qxF "$t" "$list" ||
-		die "unknown test '${t#kvm:}'; known: $(grep -v -e '^#' -e '^$' "$TOP/config/selftests" | sed 's/^kvm://' | tr '\n' ' ')(or any kvm test in $list)"
+		die "unknown test '${t#kvm:}'; known: $(entries | sed 's/^kvm://' | tr '\n' ' ')(or any kvm test in $list)"
 	tests+=("$t")
 done
 
@@ -29,14 +38,14 @@ mkdir -p "$RESULTS"
 } >"$RESULTS/plan"
 
 boot=0
-stage "boot the test kernel in QEMU (TCG) and run ${#tests[@]} selftests" \
-	"$TOP/scripts/run-qemu.sh" || boot=1
+stage "boot the test kernel${cmdline:+ ($cmdline)} in QEMU (TCG), run ${#tests[@]} selftests" \
+	env CMDLINE="$cmdline" "$TOP/scripts/run-qemu.sh" || boot=1
 
 # One line per selftest, from the runner's TAP; the reason of a skip is the
 # test's own SKIP line.
 tap=$RESULTS/kselftest.tap
 touch "$tap"
-echo "selftests:"
+echo "selftests${cmdline:+ ($cmdline)}:"
 awk -v want="${tests[*]}" '
 	BEGIN { n = split(want, w, " ") }
 	/^# selftests: / { reason = ""; subtests = ""; next }
@@ -63,17 +72,32 @@ awk -v want="${tests[*]}" '
 	}' "$tap" 2>"$RESULTS/counts.selftests"
 
 # KUnit suites run during boot; the kernel's own parser reads the console.
-read -r kp kf ks < <(python3 "$TREE/tools/testing/kunit/kunit.py" parse \
-		"$RESULTS/console.log" >"$RESULTS/kunit.txt" 2>&1;
-	sed -n 's/.*Ran [0-9]* tests*: \(.*\)/\1/p' "$RESULTS/kunit.txt" | tail -n 1 |
+kunit_counts()
+{
+	python3 "$TREE/tools/testing/kunit/kunit.py" parse "$RESULTS/console.log" \
+		>"$RESULTS/kunit.txt" 2>&1 || true
+	sed -n 's/.*Ran [0-9]* tests*: //p' "$RESULTS/kunit.txt" | tail -n 1 |
 	awk -F', *' '{ p = f = s = 0
-		for (i = 1; i <= NF; i++) { split($i, kv, ": *")
-			if (kv[1] ~ /passed/) p = kv[2]; if (kv[1] ~ /failed|crashed/) f += kv[2]
-			if (kv[1] ~ /skipped/) s = kv[2] }
-		print p + 0, f + 0, s + 0 }')
-echo "kunit: ${kp:-0} passed, ${kf:-0} failed, ${ks:-0} skipped (details: $RESULTS/kunit.txt)"
+		for (i = 1; i <= NF; i++) {
+			split($i, kv, ": *")
+			if (kv[1] ~ /passed/) p = kv[2]
+			if (kv[1] ~ /failed|crashed/) f += kv[2]
+			if (kv[1] ~ /skipped/) s = kv[2]
+		}
+		print p + 0, f + 0, s + 0 }'
+}
+kp=0 kf=0 ks=0
+read -r kp kf ks < <(kunit_counts) || true
+if [[ $cmdline == *kunit.enable=0* ]]; then
+	kp=0 kf=0 ks=0
+elif [ $((kp + kf + ks)) -eq 0 ]; then
+	echo "kunit: FAIL, no KUnit results on the console (see $RESULTS/kunit.txt)"
+	kp=0 kf=1 ks=0
+else
+	echo "kunit: $kp passed, $kf failed, $ks skipped (details: $RESULTS/kunit.txt)"
+fi
 
 read -r sp sf ss <"$RESULTS/counts.selftests"
-echo "$((sp + ${kp:-0})) $((sf + ${kf:-0} + boot)) $((ss + ${ks:-0}))" >"$RESULTS/counts"
+echo "$((sp + kp)) $((sf + kf + boot)) $((ss + ks))" >"$RESULTS/counts"
 echo "logs: $RESULTS (console.log, kselftest.tap)"
-[ $((sf + ${kf:-0} + boot)) -eq 0 ]
+[ $((sf + kf + boot)) -eq 0 ]
