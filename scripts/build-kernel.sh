@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Configure and build the test kernel in build/obj from the tree in
 # build/linux: allnoconfig plus config/kvm-test.config (merge_config.sh -n).
-# Extra fragments (e.g. a debug configuration) may be named in CONFIGS.
+# Extra fragments (e.g. a debug configuration) may be named in CONFIGS,
+# another object directory in OBJ and other make targets in TARGETS.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -32,8 +33,8 @@ if [ ! -f "$OBJ/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 	echo "$want" >"$stamp"
 fi
 
-log=$BUILD/kernel-build.log
-if ! { kmake bzImage && kmake headers; } >"$log" 2>&1; then
+log=$OBJ/build.log
+if ! { kmake ${TARGETS:-bzImage headers}; } >"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -n 30
 	tail -n 20 "$log"
 	die "kernel build failed (full log: $log)"

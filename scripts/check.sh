@@ -55,8 +55,22 @@ check_apply()
 	rm -f "$idx"
 }
 
+# Every file a patch adds has a MAINTAINERS entry other than THE REST.
+new_files_maintained()
+{
+	local f
+
+	for f in $(awk '/^--- \/dev\/null/ { getline; sub(/^\+\+\+ b\//, ""); print }' "$1"); do
+		[ -e "$TREE/$f" ] || return 1
+		(cd "$TREE" && scripts/get_maintainer.pl --no-git --no-git-fallback \
+			--no-rolestats --subsystem --no-email --no-l --no-m --no-r -f "$f") |
+			grep -qv '^THE REST$' || return 1
+	done
+}
+
 # checkpatch --strict: no ERROR; a WARNING or CHECK only if the changelog
-# names its type (e.g. "checkpatch: LONG_LINE is ... because ...").
+# names its type (e.g. "checkpatch: LONG_LINE is ... because ..."), or, for
+# FILE_PATH_CHANGES, if MAINTAINERS already covers the new files.
 check_patch()
 {
 	local p=$1 out types t bad=
@@ -66,6 +80,7 @@ check_patch()
 	for t in $types; do
 		case $t in
 		ERROR:*) bad+=" $t" ;;
+		WARNING:FILE_PATH_CHANGES) new_files_maintained "$p" || bad+=" $t" ;;
 		*) sed '/^---$/q' "$p" | grep -qw "${t#*:}" || bad+=" $t" ;;
 		esac
 	done
@@ -96,6 +111,15 @@ if [ $demo -eq 0 ]; then
 fi
 
 stage "build the test kernel" "$TOP/scripts/build-kernel.sh" || { result FAIL "kernel build"; finish; }
+if [ $demo -eq 0 ]; then
+	# Build only: KVM as modules (missing exports), TDX and SEV compiled.
+	if OBJ=$BUILD/obj-modules CONFIGS=kvm-modules TARGETS=all \
+		stage "build KVM=m with TDX and SEV (build only)" "$TOP/scripts/build-kernel.sh"; then
+		result PASS "build: KVM=m, TDX, SEV, KVM_WERROR"
+	else
+		result FAIL "build: KVM=m, TDX, SEV, KVM_WERROR"
+	fi
+fi
 stage "build the KVM selftests" "$TOP/scripts/build-selftests.sh" || { result FAIL "selftest build"; finish; }
 
 # The runner's own check: a kernel WARNING in the guest must fail a run
@@ -136,8 +160,10 @@ run_boot()
 }
 
 run_boot "$TOP/config/selftests" "$RESULTS" "$@"
-# The second boot (shadow paging) only when no single test was asked for.
+# More boots only when no single test was asked for: VMs keeping their
+# attributes in guest_memfd by default, and shadow paging.
 if [ $# -eq 0 ] && [ $demo -eq 0 ]; then
+	run_boot "$TOP/config/selftests-gmem" "$BUILD/results-gmem"
 	run_boot "$TOP/config/selftests-npt0" "$BUILD/results-npt0"
 fi
 finish

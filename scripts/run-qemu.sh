@@ -15,7 +15,7 @@ TIMEOUT=${TIMEOUT:-1800}
 MEM=${MEM:-4G}
 SMP=${SMP:-2}
 log=$RESULTS/console.log
-kernel=$OBJ/arch/x86/boot/bzImage
+kernel=${KERNEL:-$OBJ/arch/x86/boot/bzImage}
 
 [ -r "$kernel" ] || die "no kernel at $kernel; run scripts/build-kernel.sh"
 [ -r "$RESULTS/plan" ] || die "no $RESULTS/plan"
