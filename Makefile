@@ -4,7 +4,7 @@
 
 TEST ?=
 
-.PHONY: all check tree export build clean
+.PHONY: all check tree export each build clean
 
 # The main job: packages, base, tree, kernel, selftests, and a boot in QEMU
 # that runs them, with a readable summary.
@@ -24,6 +24,10 @@ tree:
 # Write build/linux's commits (base..HEAD) back to patches/.
 export:
 	@scripts/export.sh
+
+# Build every patch of build/linux on its own.
+each:
+	@scripts/build-each.sh
 
 build:
 	@scripts/deps.sh

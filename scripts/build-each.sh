@@ -13,10 +13,12 @@ git -C "$TREE" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
 git -C "$TREE" worktree add -q --detach "$wt" base
 trap 'git -C "$TREE" worktree remove --force "$wt"' EXIT
 mkdir -p "$obj"
-cp "$OBJ/.config" "$obj/.config"
 
 for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 	git -C "$wt" checkout -q "$c"
+	# Start from the test configuration each time: olddefconfig drops
+	# symbols a commit does not know yet, which a later commit adds.
+	cp "$OBJ/.config" "$obj/.config"
 	subject=$(git -C "$wt" log -1 --format=%s)
 	log=$obj/build-$(git -C "$wt" log -1 --format=%h).log
 	if ! TREE=$wt OBJ=$obj kmake olddefconfig arch/x86/kvm/ >"$log" 2>&1; then

@@ -119,6 +119,12 @@ if [ $demo -eq 0 ]; then
 	else
 		result FAIL "build: KVM=m, TDX, SEV, KVM_WERROR"
 	fi
+	n=$(git -C "$TREE" rev-list --count base..HEAD)
+	if stage "build each of the $n commits on its own" "$TOP/scripts/build-each.sh"; then
+		result PASS "every commit builds on its own" "($n commits)"
+	else
+		result FAIL "every commit builds on its own"
+	fi
 fi
 stage "build the KVM selftests" "$TOP/scripts/build-selftests.sh" || { result FAIL "selftest build"; finish; }
 
