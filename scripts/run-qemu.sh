@@ -3,8 +3,9 @@
 # Boot the test kernel under QEMU TCG and run the selftests in results/plan
 # (written by the caller) through scripts/guest-init.sh. The host's root is
 # the guest's root, read-only, and the project is shared at the same path, so
-# the selftests run from where they were installed. Fails when the guest does not finish, when the kselftest
-# runner fails, or when the console shows a kernel splat.
+# the selftests run from where they were installed. Fails when the guest does
+# not finish, when the kselftest runner fails, or when the console shows a
+# kernel splat.
 #
 # Never -accel kvm: /dev/kvm here cannot run this kernel; TCG with -cpu max
 # emulates SVM and NPT, so KVM works inside the guest.
