@@ -9,5 +9,5 @@ set -eu
 
 [ -d "$OBJ/usr/include/linux" ] || die "no kernel headers in $OBJ; build the kernel first"
 make -s -C "$TREE/tools/testing/selftests" -j"$JOBS" TARGETS=kvm O="$OBJ" \
-	INSTALL_PATH="$KSFT" install >"$BUILD/selftests.log" 2>&1 ||
-	{ tail -n 40 "$BUILD/selftests.log"; die "selftest build failed (full log: $BUILD/selftests.log)"; }
+	INSTALL_PATH="$KSFT" install >"$OBJ/selftests.log" 2>&1 ||
+	{ tail -n 40 "$OBJ/selftests.log"; die "selftest build failed (full log: $OBJ/selftests.log)"; }

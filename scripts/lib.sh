@@ -3,9 +3,9 @@
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-TREE=$BUILD/linux		# git tree: tag "base" + the series as commits
+TREE=${TREE:-$BUILD/linux}	# git tree: tag "base" + the series as commits
 OBJ=${OBJ:-$BUILD/obj}		# kernel objects (O=)
-KSFT=$BUILD/kselftest		# installed KVM selftests
+KSFT=${KSFT:-$BUILD/kselftest}	# installed KVM selftests
 RESULTS=${RESULTS:-$BUILD/results}	# logs and TAP of the last run
 JOBS=${JOBS:-$(nproc)}
 
