@@ -4,7 +4,7 @@
 
 TEST ?=
 
-.PHONY: all check tree export each build clean
+.PHONY: all check check-debug fuzz tree export each build clean
 
 # The main job: packages, base, tree, kernel, selftests, and a boot in QEMU
 # that runs them, with a readable summary.
@@ -14,6 +14,14 @@ all:
 # Everything CI checks; the last line is "N passed, N failed, N skipped".
 check:
 	@scripts/check.sh $(TEST)
+
+# The KASAN kernel (build/obj-debug) with the tests of config/selftests-debug.
+check-debug:
+	@scripts/check.sh --debug $(TEST)
+
+# The model-based fuzzer for longer: make fuzz [STEPS=n] [SEED=n].
+fuzz:
+	@STEPS=$(STEPS) SEED=$(SEED) scripts/fuzz.sh
 
 # Re-assemble build/linux from patches/ (keeps unexported commits on a
 # backup branch, refuses uncommitted changes).
@@ -37,5 +45,6 @@ build:
 
 # Objects and results only; build/linux (and any work in it) stays.
 clean:
-	rm -rf build/obj build/kselftest build/results
+	rm -rf build/obj build/obj-debug build/kselftest build/kselftest-debug \
+		build/results build/results-debug
 

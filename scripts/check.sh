@@ -8,14 +8,24 @@
 #   check.sh [TEST...]   only these selftests, in one boot (static checks
 #                        still run; the build-only checks do not)
 #   check.sh --demo      the main job: no static checks, the selftests
+#   check.sh --debug     the KASAN kernel (config/kvm-debug.config) in
+#                        build/obj-debug, the tests of config/selftests-debug
 set -u
 . "$(dirname "$0")/lib.sh"
 
-demo=0
-if [ "${1:-}" = --demo ]; then
+demo=0 debug=0
+case ${1:-} in
+--demo)
 	demo=1
 	shift
-fi
+	;;
+--debug)
+	debug=1
+	export OBJ=$BUILD/obj-debug KSFT=$BUILD/kselftest-debug CONFIGS=kvm-debug \
+		RESULTS=$BUILD/results-debug
+	shift
+	;;
+esac
 passed=0 failed=0 skipped=0
 start=$(date +%s)
 
@@ -94,7 +104,7 @@ check_patch()
 stage "install missing packages" "$TOP/scripts/deps.sh" || { result FAIL deps; finish; }
 stage "assemble build/linux" "$TOP/scripts/tree.sh" || { result FAIL tree; finish; }
 
-if [ $demo -eq 0 ]; then
+if [ $demo -eq 0 ] && [ $debug -eq 0 ]; then
 	note "static checks"
 	n=$(series | wc -l)
 	if check_apply; then
@@ -111,8 +121,9 @@ if [ $demo -eq 0 ]; then
 	done
 fi
 
-stage "build the test kernel" "$TOP/scripts/build-kernel.sh" || { result FAIL "kernel build"; finish; }
-if [ $demo -eq 0 ] && [ $# -eq 0 ]; then
+stage "build the test kernel${CONFIGS:+ (+$CONFIGS)}" "$TOP/scripts/build-kernel.sh" ||
+	{ result FAIL "kernel build"; finish; }
+if [ $demo -eq 0 ] && [ $debug -eq 0 ] && [ $# -eq 0 ]; then
 	# Build only: KVM as modules (missing exports), TDX and SEV compiled.
 	if OBJ=$BUILD/obj-modules CONFIGS=kvm-modules TARGETS=all \
 		stage "build KVM=m with TDX and SEV (build only)" "$TOP/scripts/build-kernel.sh"; then
@@ -166,6 +177,10 @@ run_boot()
 	fi
 }
 
+if [ $debug -eq 1 ]; then
+	run_boot "$TOP/config/selftests-debug" "$RESULTS" "$@"
+	finish
+fi
 run_boot "$TOP/config/selftests" "$RESULTS" "$@"
 # More boots only when no single test was asked for: VMs keeping their
 # attributes in guest_memfd by default, and shadow paging.

@@ -35,6 +35,12 @@ mkdir -p "$RESULTS"
 	printf 'KSFT=%q\n' "$KSFT"
 	printf 'TESTS=(%s)\n' "${tests[*]}"
 	printf 'ARGS=(%s)\n' "${KSFT_ARGS:-}"
+	# A test's own arguments: the runner reads KSELFTEST_<TEST>_ARGS.
+	for v in ${!KSELFTEST_*}; do
+		if [[ $v == *_ARGS ]]; then
+			printf 'export %s=%q\n' "$v" "${!v}"
+		fi
+	done
 } >"$RESULTS/plan"
 
 boot=0
