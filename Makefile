@@ -20,7 +20,7 @@ check-debug:
 	@scripts/check.sh --debug $(TEST)
 
 # The model-based fuzzer for longer: make fuzz [STEPS=n] [SEED=n].
-fuzz:
+fuzz: build
 	@STEPS=$(STEPS) SEED=$(SEED) scripts/fuzz.sh
 
 # Re-assemble build/linux from patches/ (keeps unexported commits on a
