@@ -149,7 +149,8 @@ check_runner()
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	printf 'TESTS=()\nPROVOKE=WARNING\n' >"$dir/plan"
-	! RESULTS=$dir TIMEOUT=300 "$TOP/scripts/run-qemu.sh" >"$dir/run.log" 2>&1 &&
+	! RESULTS=$dir TIMEOUT=300 CMDLINE=kunit.enable=0 \
+		"$TOP/scripts/run-qemu.sh" >"$dir/run.log" 2>&1 &&
 		grep -q 'kernel splat' "$dir/run.log"
 }
 
