@@ -4,7 +4,7 @@
 
 TEST ?=
 
-.PHONY: all check check-debug fuzz tree export each build clean
+.PHONY: all check check-debug fuzz bench tree export each build clean
 
 # The main job: packages, base, tree, kernel, selftests, and a boot in QEMU
 # that runs them, with a readable summary.
@@ -22,6 +22,11 @@ check-debug:
 # The model-based fuzzer for longer: make fuzz [STEPS=n] [SEED=n].
 fuzz: build
 	@STEPS=$(STEPS) SEED=$(SEED) scripts/fuzz.sh
+
+# The conversion benchmark at full size: make bench [BENCH_ARGS="-m 256M"];
+# prints a markdown report and writes it to build/bench.md.
+bench: build
+	@BENCH_ARGS="$(BENCH_ARGS)" scripts/bench.sh
 
 # Re-assemble build/linux from patches/ (keeps unexported commits on a
 # backup branch, refuses uncommitted changes).

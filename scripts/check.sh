@@ -14,6 +14,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 demo=0 debug=0
+list=$TOP/config/selftests
 case ${1:-} in
 --demo)
 	demo=1
@@ -23,6 +24,7 @@ case ${1:-} in
 	debug=1
 	export OBJ=$BUILD/obj-debug KSFT=$BUILD/kselftest-debug CONFIGS=kvm-debug \
 		RESULTS=$BUILD/results-debug
+	list=$TOP/config/selftests-debug
 	shift
 	;;
 esac
@@ -141,7 +143,7 @@ fi
 stage "build the KVM selftests" "$TOP/scripts/build-selftests.sh" || { result FAIL "selftest build"; finish; }
 
 # The runner's own check: a kernel WARNING in the guest must fail a run
-# even when every test passed.
+# even when every test passed. The boot is like the main one, without KUnit.
 check_runner()
 {
 	local dir=$BUILD/results-runner
@@ -149,7 +151,8 @@ check_runner()
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	printf 'TESTS=()\nPROVOKE=WARNING\n' >"$dir/plan"
-	! RESULTS=$dir TIMEOUT=300 CMDLINE=kunit.enable=0 \
+	! RESULTS=$dir TIMEOUT=300 \
+		CMDLINE="kunit.enable=0 $(sed -n 's/^cmdline: *//p' "$list")" \
 		"$TOP/scripts/run-qemu.sh" >"$dir/run.log" 2>&1 &&
 		grep -q 'kernel splat' "$dir/run.log"
 }
@@ -179,10 +182,10 @@ run_boot()
 }
 
 if [ $debug -eq 1 ]; then
-	run_boot "$TOP/config/selftests-debug" "$RESULTS" "$@"
+	run_boot "$list" "$RESULTS" "$@"
 	finish
 fi
-run_boot "$TOP/config/selftests" "$RESULTS" "$@"
+run_boot "$list" "$RESULTS" "$@"
 # More boots only when no single test was asked for: VMs keeping their
 # attributes in guest_memfd by default, and shadow paging.
 if [ $# -eq 0 ] && [ $demo -eq 0 ]; then

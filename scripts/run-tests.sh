@@ -3,8 +3,9 @@
 # Run selftests in one boot of the test kernel, then report every selftest
 # and the KUnit suites of that boot. The tests are the ones named, or those
 # of a list file (LIST, default config/selftests; a "cmdline: ..." line in it
-# is added to the kernel command line). Writes RESULTS/counts ("passed
-# failed skipped") for scripts/check.sh.
+# is added to the kernel command line, and words after a test's name are its
+# arguments). Writes RESULTS/counts ("passed failed skipped") for
+# scripts/check.sh.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -17,15 +18,28 @@ entries()
 	grep -v -e '^#' -e '^$' -e '^cmdline:' "$LIST"
 }
 
+names()
+{
+	entries | awk '{ print $1 }'
+}
+
+# "kvm:name ARGS..." in the list: ARGS reach the test as KSELFTEST_<NAME>_ARGS
+# (the kselftest runner's convention), unless the caller set that already.
+while read -r t args; do
+	[ -n "$args" ] || continue
+	v=KSELFTEST_$(basename "${t#*:}" | tr '[:lower:]-' '[:upper:]_')_ARGS
+	[ -n "${!v+set}" ] || export "$v=$args"
+done < <(entries)
+
 cmdline=$(sed -n 's/^cmdline: *//p' "$LIST")
 if [ $# -eq 0 ]; then
-	set -- $(entries)
+	set -- $(names)
 fi
 tests=()
 for t in "$@"; do
 	[[ $t == *:* ]] || t=kvm:$t
 	grep -qxF "$t" "$list" ||
-		die "unknown test '${t#kvm:}'; known: $(entries | sed 's/^kvm://' | tr '\n' ' ')(or any kvm test in $list)"
+		die "unknown test '${t#kvm:}'; known: $(names | sed 's/^kvm://' | tr '\n' ' ')(or any kvm test in $list)"
 	tests+=("$t")
 done
 

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: one boot of the test kernel that `make build` made, running
+# guest_memfd_conversion_perf_test (config/selftests-bench) with the options
+# in BENCH_ARGS (default: none, i.e. the full run; "-t" is the tiny run
+# `make check` does). Prints the test's markdown report and writes it to
+# build/bench.md; logs in build/results-bench.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+export RESULTS=$BUILD/results-bench LIST=$TOP/config/selftests-bench
+export MEM=${MEM:-8G} TIMEOUT=${TIMEOUT:-3600}
+export KSELFTEST_GUEST_MEMFD_CONVERSION_PERF_TEST_ARGS=${BENCH_ARGS:-}
+out=$BUILD/bench.md
+
+rc=0
+KSFT_ARGS="-o $((TIMEOUT - 120))" "$TOP/scripts/run-tests.sh" || rc=$?
+
+# The report is the test's output from its title on, without the runner's
+# "# " in front of every line.
+awk '/^# # guest_memfd conversion benchmark/ { on = 1 }
+	/^(not )?ok [0-9]+ selftests: / { on = 0 }
+	on { sub(/^# ?/, ""); print }' "$RESULTS/kselftest.tap" >"$out"
+if [ -s "$out" ]; then
+	cat "$out"
+	echo "report: $out"
+else
+	echo "error: no report in $RESULTS/kselftest.tap" >&2
+	rc=1
+fi
+exit $rc
