@@ -181,14 +181,10 @@ run_boot()
 	fi
 }
 
-if [ $debug -eq 1 ]; then
-	run_boot "$list" "$RESULTS" "$@"
-	finish
-fi
 run_boot "$list" "$RESULTS" "$@"
-# More boots only when no single test was asked for: VMs keeping their
-# attributes in guest_memfd by default, and shadow paging.
-if [ $# -eq 0 ] && [ $demo -eq 0 ]; then
+# More boots for the test kernel when no single test was asked for: VMs
+# keeping their attributes in guest_memfd by default, and shadow paging.
+if [ $# -eq 0 ] && [ $demo -eq 0 ] && [ $debug -eq 0 ]; then
 	run_boot "$TOP/config/selftests-gmem" "$BUILD/results-gmem"
 	run_boot "$TOP/config/selftests-npt0" "$BUILD/results-npt0"
 fi

@@ -24,6 +24,8 @@ mountpoint -q /dev || mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 mount -t tmpfs run /run
 mount -t debugfs debugfs /sys/kernel/debug
+# cgroup v2, as systemd mounts it: the benchmark measures peak memory in it.
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
 # devtmpfs has no /dev/std* links (udev makes them); the kselftest runner
 # writes to /dev/stdout.
 ln -s /proc/self/fd /dev/fd

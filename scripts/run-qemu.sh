@@ -24,11 +24,6 @@ rm -f "$RESULTS/status" "$RESULTS/kselftest.tap" "$log"
 
 append="console=ttyS0 root=hostroot rootfstype=9p ro"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
-# PCI interrupts from the BIOS's PIRQ table, not from ACPI's _PRT method: on
-# a loaded machine, above all with KASAN, TCG runs _PRT for longer than
-# ACPICA lets an AML loop run (AE_AML_LOOP_TIMEOUT), virtio-pci gets no
-# interrupt and the 9p shares never mount.
-append+=" pci=noacpi"
 append+=" panic=-1 ${CMDLINE:-} init=$TOP/scripts/guest-init.sh -- $TOP $RESULTS"
 
 # One boot. Returns 124 when the guest does not finish within TIMEOUT, and
