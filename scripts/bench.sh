@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make bench: one boot of the test kernel that `make build` made, running
-# guest_memfd_conversion_perf_test (config/selftests-bench) with the options
-# in BENCH_ARGS (default: none, i.e. the full run; "-t" is the tiny run
-# `make check` does). Prints the test's markdown report and writes it to
-# build/bench.md; logs in build/results-bench.
+# make bench: one boot running guest_memfd_conversion_perf_test
+# (config/selftests-bench) with the options in BENCH_ARGS (default: none,
+# i.e. the full run; "-t" is the tiny run `make check` does). The kernel is
+# the test kernel without its debugging options (config/kvm-bench.config,
+# built in build/obj-bench), unless KERNEL names another bzImage, e.g.
+# build/obj/arch/x86/boot/bzImage for the debug test kernel. Prints the
+# test's markdown report and writes it to build/bench.md; logs in
+# build/results-bench.
 set -eu
 . "$(dirname "$0")/lib.sh"
+
+if [ -z "${KERNEL:-}" ]; then
+	stage "build the benchmark kernel (config/kvm-bench.config)" \
+		env OBJ="$BUILD/obj-bench" CONFIGS=kvm-bench TARGETS=bzImage \
+		"$TOP/scripts/build-kernel.sh"
+	export KERNEL=$BUILD/obj-bench/arch/x86/boot/bzImage
+fi
 
 export RESULTS=$BUILD/results-bench LIST=$TOP/config/selftests-bench
 export MEM=${MEM:-8G} TIMEOUT=${TIMEOUT:-3600}
