@@ -11,7 +11,8 @@ TEST ?=
 all:
 	@scripts/check.sh --demo $(TEST)
 
-# Everything CI checks; the last line is "N passed, N failed, N skipped".
+# The static checks, the builds and the tests; the last line is "N passed,
+# N failed, N skipped". CI runs `make check check-debug` (.ci/run).
 check:
 	@scripts/check.sh $(TEST)
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Everything CI checks: the series applies, checkpatch --strict on every
-# patch, the test kernel and the KVM selftests build, and the selftests and
-# KUnit suites pass in QEMU. Ends with "N passed, N failed, N skipped" and
-# exits non-zero on any failure.
+# What CI checks (and, with --debug, checks again on KASAN): the series
+# applies, checkpatch --strict on every patch, the test kernel and the KVM
+# selftests build, and the selftests and KUnit suites pass in QEMU. Ends
+# with "N passed, N failed, N skipped" and exits non-zero on any failure.
 #
 #   check.sh [TEST...]   only these selftests, in one boot (static checks
 #                        still run; the build-only checks do not)
