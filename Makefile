@@ -12,7 +12,7 @@ all:
 	@scripts/check.sh --demo $(TEST)
 
 # The static checks, the builds and the tests; the last line is "N passed,
-# N failed, N skipped". CI runs `make check check-debug` (.ci/run).
+# N failed, N skipped". What CI runs (.ci/run).
 check:
 	@scripts/check.sh $(TEST)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# What CI checks (and, with --debug, checks again on KASAN): the series
+# What CI checks (and, with --debug, the KASAN run): the series
 # applies, checkpatch --strict on every patch, the test kernel and the KVM
 # selftests build, and the selftests and KUnit suites pass in QEMU. Ends
 # with "N passed, N failed, N skipped" and exits non-zero on any failure.
