@@ -43,14 +43,63 @@ opts=trans=virtio,version=9p2000.L,msize=512000
 	{ echo "guest: cannot mount the project's shares"; poweroff; }
 
 # plan: KSFT=<installed kselftest dir>, TESTS=(collection:test ...),
-# ARGS=(runner options), PROVOKE=<LKDTM crash type, for the runner's check>
+# ARGS=(runner options), TRACE=<trace events>, PROVOKE=<LKDTM crash type, for
+# the runner's check>
 . "$RESULTS/plan"
 
 if [ -n "${PROVOKE:-}" ]; then
 	echo "$PROVOKE" >/sys/kernel/debug/provoke-crash/DIRECT
 fi
+# The runner's per-test timeout: its -o option, else the kvm settings file.
+test_timeout()
+{
+	local a prev=
+	for a in "${ARGS[@]}"; do
+		[ "$prev" != -o ] || { echo "$a"; return; }
+		prev=$a
+	done
+	sed -n 's/^timeout=//p' "$KSFT/kvm/settings" 2>/dev/null || echo 45
+}
+
+# A selftest that runs 20 s short of its timeout is taken for hung: print,
+# once, where each of its threads is (three samples of the kernel stack, a
+# running thread shows none) and its VMs' exit and fault counters, so that the
+# console log says more than "TIMEOUT".
+hang_watch()
+{
+	local limit=$(($(test_timeout) - 20)) seen=" " exe pid age t i
+	while sleep 5; do
+		for exe in $(find /proc -maxdepth 2 -name exe -lname "$KSFT/*" 2>/dev/null); do
+			pid=${exe#/proc/} pid=${pid%/exe}
+			[[ $seen != *" $pid "* ]] || continue
+			age=$(($(ps -o etimes= -p "$pid" || echo 0)))
+			[ "$age" -ge "$limit" ] || continue
+			seen+="$pid "
+			echo "guest: $(readlink "$exe") (pid $pid) has run ${age}s, dumping its threads"
+			for i in 1 2 3; do
+				for t in /proc/"$pid"/task/*; do
+					echo "guest: sample $i, thread ${t##*/} ($(cat "$t/comm")), state $(cut -d' ' -f3 "$t/stat")"
+					sed 's/^/guest:   /' "$t/stack"
+				done
+				grep -H . /sys/kernel/debug/kvm/"$pid"-*/{exits,pf_taken,pf_fixed,pf_spurious,pf_emulate,pf_guest,hypercalls} 2>/dev/null |
+					sed 's|^/sys/kernel/debug/kvm/|guest:   |'
+				sleep 2
+			done
+		done
+	done
+}
+
 if [ ${#TESTS[@]} -gt 0 ]; then
 	echo "guest: $(uname -r), $(nproc) CPUs, running ${#TESTS[@]} selftests"
+	hang_watch &
+	# TRACE (see scripts/run-tests.sh): record these trace events.
+	if [ -n "${TRACE:-}" ]; then
+		mount -t tracefs tracefs /sys/kernel/tracing
+		echo 16384 >/sys/kernel/tracing/buffer_size_kb
+		for e in $TRACE; do
+			echo "$e" >>/sys/kernel/tracing/set_event
+		done
+	fi
 	sel=()
 	for t in "${TESTS[@]}"; do
 		sel+=(-t "$t")
@@ -59,6 +108,7 @@ if [ ${#TESTS[@]} -gt 0 ]; then
 	: >"$RESULTS/kselftest.tap"
 	(cd "$KSFT" && ./run_kselftest.sh "${ARGS[@]}" "${sel[@]}" >>"$RESULTS/kselftest.tap" 2>&1)
 	echo $? >"$RESULTS/status"
+	[ -z "${TRACE:-}" ] || cat /sys/kernel/tracing/trace >"$RESULTS/trace.txt"
 	grep -E '^(not )?ok ' "$RESULTS/kselftest.tap"
 else
 	echo 0 >"$RESULTS/status"

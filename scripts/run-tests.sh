@@ -4,8 +4,10 @@
 # and the KUnit suites of that boot. The tests are the ones named, or those
 # of a list file (LIST, default config/selftests; a "cmdline: ..." line in it
 # is added to the kernel command line, and words after a test's name are its
-# arguments). Writes RESULTS/counts ("passed failed skipped") for
-# scripts/check.sh.
+# arguments; a "known: BUG" line makes a failing selftest a skip that names
+# BUG, for the open bugs of config/selftests-known). TRACE="subsystem:event
+# ..." records those trace events into RESULTS/trace.txt. Writes
+# RESULTS/counts ("passed failed skipped") for scripts/check.sh.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -15,7 +17,7 @@ list=$KSFT/kselftest-list.txt
 
 entries()
 {
-	grep -v -e '^#' -e '^$' -e '^cmdline:' "$LIST"
+	grep -v -e '^#' -e '^$' -e '^cmdline:' -e '^known:' "$LIST"
 }
 
 names()
@@ -32,6 +34,7 @@ while read -r t args; do
 done < <(entries)
 
 cmdline=$(sed -n 's/^cmdline: *//p' "$LIST")
+known=$(sed -n 's/^known: *//p' "$LIST")
 if [ $# -eq 0 ]; then
 	set -- $(names)
 fi
@@ -49,6 +52,7 @@ mkdir -p "$RESULTS"
 	printf 'KSFT=%q\n' "$KSFT"
 	printf 'TESTS=(%s)\n' "${tests[*]}"
 	printf 'ARGS=(%s)\n' "${KSFT_ARGS:-}"
+	printf 'TRACE=%q\n' "${TRACE:-}"
 	# A test's own arguments: the runner reads KSELFTEST_<TEST>_ARGS.
 	for v in ${!KSELFTEST_*}; do
 		if [[ $v == *_ARGS ]]; then
@@ -66,7 +70,7 @@ stage "boot the test kernel${cmdline:+ ($cmdline)} in QEMU (TCG), run ${#tests[@
 tap=$RESULTS/kselftest.tap
 touch "$tap"
 echo "selftests${cmdline:+ ($cmdline)}:"
-awk -v want="${tests[*]}" '
+awk -v want="${tests[*]}" -v known="$known" '
 	BEGIN { n = split(want, w, " ") }
 	/^# selftests: / { reason = ""; subtests = ""; next }
 	/^# .*SKIP/ && reason == "" { reason = $0; sub(/^.*SKIP[ -]*/, "", reason) }
@@ -77,6 +81,10 @@ awk -v want="${tests[*]}" '
 		directive = $0; sub(/^[^#]*#? */, "", directive)
 		n_done[t] = 1
 		info = verdict == "SKIP" ? reason : verdict == "FAIL" ? directive : subtests
+		if (verdict == "FAIL" && known != "") {
+			verdict = "SKIP"
+			info = "known failure, " known " (" directive ")"
+		}
 		printf "  %s  %-40s %s\n", verdict, t, info
 		count[verdict]++
 	}
