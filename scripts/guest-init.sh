@@ -53,12 +53,13 @@ fi
 # The runner's per-test timeout: its -o option, else the kvm settings file.
 test_timeout()
 {
-	local a prev=
+	local a prev= t
 	for a in "${ARGS[@]}"; do
 		[ "$prev" != -o ] || { echo "$a"; return; }
 		prev=$a
 	done
-	sed -n 's/^timeout=//p' "$KSFT/kvm/settings" 2>/dev/null || echo 45
+	t=$(sed -n 's/^timeout=//p' "$KSFT/kvm/settings" 2>/dev/null)
+	echo "${t:-45}"
 }
 
 # A selftest that runs 20 s short of its timeout is taken for hung: print,
