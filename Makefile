@@ -51,6 +51,6 @@ build:
 
 # Objects and results only; build/linux (and any work in it) stays.
 clean:
-	rm -rf build/obj build/obj-debug build/obj-bench build/kselftest build/kselftest-debug \
-		build/results build/results-debug build/results-bench
+	rm -rf build/obj build/obj-* build/kselftest build/kselftest-* \
+		build/results build/results-*
 
