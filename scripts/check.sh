@@ -183,11 +183,9 @@ run_boot()
 
 run_boot "$list" "$RESULTS" "$@"
 # More boots for the test kernel when no single test was asked for: VMs
-# keeping their attributes in guest_memfd by default, shadow paging, and the
-# known failures.
+# keeping their attributes in guest_memfd by default, and shadow paging.
 if [ $# -eq 0 ] && [ $demo -eq 0 ] && [ $debug -eq 0 ]; then
 	run_boot "$TOP/config/selftests-gmem" "$BUILD/results-gmem"
 	run_boot "$TOP/config/selftests-npt0" "$BUILD/results-npt0"
-	run_boot "$TOP/config/selftests-known" "$BUILD/results-known"
 fi
 finish

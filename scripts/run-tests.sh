@@ -4,8 +4,8 @@
 # and the KUnit suites of that boot. The tests are the ones named, or those
 # of a list file (LIST, default config/selftests; a "cmdline: ..." line in it
 # is added to the kernel command line, and words after a test's name are its
-# arguments; a "known: BUG" line makes a failing selftest a skip that names
-# BUG, for the open bugs of config/selftests-known). TRACE="subsystem:event
+# arguments; with a "known: ERE" line, a selftest that fails with output
+# matching ERE, an open bug's signature, is a skip that says so). TRACE="subsystem:event
 # ..." records those trace events into RESULTS/trace.txt. Writes
 # RESULTS/counts ("passed failed skipped") for scripts/check.sh.
 set -eu
@@ -72,7 +72,8 @@ touch "$tap"
 echo "selftests${cmdline:+ ($cmdline)}:"
 awk -v want="${tests[*]}" -v known="$known" '
 	BEGIN { n = split(want, w, " ") }
-	/^# selftests: / { reason = ""; subtests = ""; next }
+	/^# selftests: / { reason = ""; subtests = ""; out = ""; next }
+	/^# / { out = out "\n" $0 }
 	/^# .*SKIP/ && reason == "" { reason = $0; sub(/^.*SKIP[ -]*/, "", reason) }
 	/^# # Totals: pass:/ { subtests = $0; sub(/^# # Totals: /, "", subtests) }
 	/^(not )?ok [0-9]+ selftests: / {
@@ -81,9 +82,9 @@ awk -v want="${tests[*]}" -v known="$known" '
 		directive = $0; sub(/^[^#]*#? */, "", directive)
 		n_done[t] = 1
 		info = verdict == "SKIP" ? reason : verdict == "FAIL" ? directive : subtests
-		if (verdict == "FAIL" && known != "") {
+		if (verdict == "FAIL" && known != "" && out ~ known) {
 			verdict = "SKIP"
-			info = "known failure, " known " (" directive ")"
+			info = "known bug, output matches \"" known "\" (" directive "; README, \"Known failures\")"
 		}
 		printf "  %s  %-40s %s\n", verdict, t, info
 		count[verdict]++
