@@ -4,7 +4,14 @@
 
 TEST ?=
 
-.PHONY: all check check-debug fuzz bench tree export each build clean
+.PHONY: all check check-debug fuzz bench loop tree export each build clean
+
+# make loop without TEST: the usage, before anything is built.
+ifneq ($(filter loop,$(MAKECMDGOALS)),)
+ifeq ($(TEST),)
+$(error usage: make loop TEST=name [N=40] [ARGS="test arguments"] [CMDLINE="kernel parameters"])
+endif
+endif
 
 # The main job: packages, base, tree, kernel, selftests, and a boot in QEMU
 # that runs them, with a readable summary.
@@ -29,6 +36,12 @@ fuzz: build
 bench: build
 	@BENCH_ARGS="$(BENCH_ARGS)" scripts/bench.sh
 
+# One selftest N times in one boot, for intermittent failures: make loop
+# TEST=name [N=40] [ARGS="..."] [CMDLINE="..."]; counts every run, keeps
+# each run's log in build/loop-TEST/results.
+loop: build
+	@TEST="$(TEST)" N="$(N)" ARGS="$(ARGS)" CMDLINE="$(CMDLINE)" scripts/loop.sh
+
 # Re-assemble build/linux from patches/ (keeps unexported commits on a
 # backup branch, refuses uncommitted changes).
 tree:
@@ -52,5 +65,5 @@ build:
 # Objects and results only; build/linux (and any work in it) stays.
 clean:
 	rm -rf build/obj build/obj-* build/kselftest build/kselftest-* \
-		build/results build/results-*
+		build/results build/results-* build/loop-*
 
