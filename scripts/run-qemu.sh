@@ -13,6 +13,9 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 TIMEOUT=${TIMEOUT:-1800}
+# TCG options, e.g. ACCEL=tcg,thread=single to take MTTCG out of the picture.
+ACCEL=${ACCEL:-tcg,thread=multi}
+[[ $ACCEL == tcg* ]] || die "ACCEL=$ACCEL: only TCG can run this kernel here"
 MEM=${MEM:-4G}
 SMP=${SMP:-2}
 log=$RESULTS/console.log
@@ -36,7 +39,7 @@ boot()
 	local pid size last=-1 quiet=0
 
 	timeout -k 10 "$TIMEOUT" \
-		qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp "$SMP" -m "$MEM" \
+		qemu-system-x86_64 -accel "$ACCEL" -cpu max -smp "$SMP" -m "$MEM" \
 		-nodefaults -display none -no-reboot -serial "file:$log" \
 		-kernel "$kernel" -append "$append" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
