@@ -9,7 +9,7 @@ TEST ?=
 # make loop without TEST: the usage, before anything is built.
 ifneq ($(filter loop,$(MAKECMDGOALS)),)
 ifeq ($(TEST),)
-$(error usage: make loop TEST=name [N=40] [ARGS="test arguments"] [CMDLINE="kernel parameters"])
+$(error usage: make loop TEST=name [N=40] [ARGS="test arguments"] [CMDLINE="kernel parameters"] [ACCEL=tcg,...])
 endif
 endif
 
@@ -37,10 +37,10 @@ bench: build
 	@BENCH_ARGS="$(BENCH_ARGS)" scripts/bench.sh
 
 # One selftest N times in one boot, for intermittent failures: make loop
-# TEST=name [N=40] [ARGS="..."] [CMDLINE="..."]; counts every run, keeps
+# TEST=name [N=40] [ARGS="..."] [CMDLINE="..."] [ACCEL=...]; counts every run, keeps
 # each run's log in build/loop-TEST/results.
 loop: build
-	@TEST="$(TEST)" N="$(N)" ARGS="$(ARGS)" CMDLINE="$(CMDLINE)" scripts/loop.sh
+	@TEST="$(TEST)" N="$(N)" ARGS="$(ARGS)" CMDLINE="$(CMDLINE)" ACCEL="$(ACCEL)" scripts/loop.sh
 
 # Re-assemble build/linux from patches/ (keeps unexported commits on a
 # backup branch, refuses uncommitted changes).

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make bench: one boot running guest_memfd_conversion_perf_test
-# (config/selftests-bench) with the options in BENCH_ARGS (default: none,
-# i.e. the full run; "-t" is the tiny run `make check` does). The kernel is
+# (config/selftests-bench) at full size (-f) with the options in BENCH_ARGS
+# (without -f, the test does the tiny run `make check` does). The kernel is
 # the test kernel without its debugging options (config/kvm-bench.config,
 # built in build/obj-bench), unless KERNEL names another bzImage, e.g.
 # build/obj/arch/x86/boot/bzImage for the debug test kernel. Prints the
@@ -20,7 +20,7 @@ fi
 
 export RESULTS=$BUILD/results-bench LIST=$TOP/config/selftests-bench
 export MEM=${MEM:-8G} TIMEOUT=${TIMEOUT:-3600}
-export KSELFTEST_GUEST_MEMFD_CONVERSION_PERF_TEST_ARGS=${BENCH_ARGS:-}
+export KSELFTEST_GUEST_MEMFD_CONVERSION_PERF_TEST_ARGS="-f ${BENCH_ARGS:-}"
 out=$BUILD/bench.md
 
 rc=0

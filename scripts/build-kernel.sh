@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Configure and build the test kernel in build/obj from the tree in
-# build/linux: allnoconfig plus config/kvm-test.config (merge_config.sh -n).
-# Extra fragments (e.g. a debug configuration) may be named in CONFIGS,
-# another object directory in OBJ and other make targets in TARGETS.
+# build/linux: allnoconfig plus config/common.config and the architecture's
+# fragment (merge_config.sh -n): config/kvm-test.config for x86, or, with
+# ARCH=arm64, config/arm64-test.config (cross-compiled, default OBJ
+# build/obj-arm64). Extra fragments (e.g. a debug configuration) may be
+# named in CONFIGS, another object directory in OBJ and other make targets
+# in TARGETS.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 [ -d "$TREE/.git" ] || die "no kernel tree in $TREE; run 'make tree' first"
 mkdir -p "$OBJ"
 
-fragments=("$TOP/config/kvm-test.config")
+case ${ARCH:-x86} in
+x86)	fragments=("$TOP/config/common.config" "$TOP/config/kvm-test.config")
+	targets="bzImage headers" ;;
+arm64)	fragments=("$TOP/config/common.config" "$TOP/config/arm64-test.config")
+	targets="Image headers" ;;
+*)	die "ARCH=$ARCH: only x86 and arm64 are set up" ;;
+esac
 for f in ${CONFIGS:-}; do
 	fragments+=("$TOP/config/$f.config")
 done
@@ -20,7 +29,12 @@ done
 stamp=$OBJ/.fragments
 want=$(cat "${fragments[@]}" | sha256sum)
 if [ ! -f "$OBJ/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-	(cd "$TREE" && KCONFIG_CONFIG="$OBJ/.config" \
+	(cd "$TREE" && export KCONFIG_CONFIG="$OBJ/.config" &&
+		if [ "$ARCH" = arm64 ]; then
+			export ARCH CROSS_COMPILE=aarch64-linux-gnu-
+		else
+			unset ARCH
+		fi &&
 		scripts/kconfig/merge_config.sh -n -O "$OBJ" "${fragments[@]}") \
 		>"$OBJ/merge_config.log" 2>&1 ||
 		{ cat "$OBJ/merge_config.log"; die "kernel configuration failed"; }
@@ -34,7 +48,7 @@ if [ ! -f "$OBJ/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 fi
 
 log=$OBJ/build.log
-if ! { kmake ${TARGETS:-bzImage headers}; } >"$log" 2>&1; then
+if ! { kmake ${TARGETS:-$targets}; } >"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -n 30
 	tail -n 20 "$log"
 	die "kernel build failed (full log: $log)"

@@ -5,7 +5,8 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev dwarves cpio rsync
-      xz-utils git ccache perl python3 qemu-system-x86 debian-archive-keyring)
+      xz-utils git ccache perl python3 qemu-system-x86 debian-archive-keyring
+      kmod gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -12,38 +12,15 @@ PKG=linux-source-7.3
 # warning (scripts/tree.sh still refuses anything but 7.3).
 PIN=${BASE_VERSION:-7.3.4-1~bpo13+1}
 SUITE=trixie-backports
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 if [ -n "${BASE_DEB:-}" ] || ls "$BUILD"/dl/"${PKG}"_*.deb >/dev/null 2>&1; then
 	exit 0
 fi
 
-[ -r "$KEYRING" ] || die "$KEYRING missing: install debian-archive-keyring"
+apt_local "$BUILD/apt" amd64 "$SUITE"
+mkdir -p "$BUILD/dl"
 
-apt=$BUILD/apt
-mkdir -p "$apt"/{lists/partial,cache/archives/partial,sources.list.d,preferences.d} "$BUILD/dl"
-cat >"$apt/sources.list.d/base.sources" <<EOT
-Types: deb
-URIs: ${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-Suites: $SUITE
-Components: main
-Signed-By: $KEYRING
-EOT
-: >"$apt/sources.list"
-aptopts=(-o Dir::Etc::SourceList="$apt/sources.list"
-	 -o Dir::Etc::SourceParts="$apt/sources.list.d"
-	 -o Dir::Etc::Preferences="$apt/preferences"
-	 -o Dir::Etc::PreferencesParts="$apt/preferences.d"
-	 -o Dir::State::Lists="$apt/lists"
-	 -o Dir::Cache="$apt/cache"
-	 -o APT::Sandbox::User=root -q)
-
-apt-get "${aptopts[@]}" update >"$apt/update.log" 2>&1 &&
-	! grep -q '^\(W\|E\): ' "$apt/update.log" ||
-	{ cat "$apt/update.log" >&2
-	  die "cannot reach the Debian archive ($SUITE): no network to the package mirror? The base cannot be fetched."; }
-
-avail=$(apt-cache "${aptopts[@]}" madison "$PKG" | awk '{print $3}')
+avail=$(apt-cache "${APT[@]}" madison "$PKG" | awk '{print $3}')
 [ -n "$avail" ] || die "$PKG is not in $SUITE; the base cannot be fetched"
 if grep -qxF "$PIN" <<<"$avail"; then
 	version=$PIN
@@ -52,5 +29,5 @@ else
 	printf 'warning: %s %s is gone from %s; using %s\n' \
 		"$PKG" "$PIN" "$SUITE" "$version" >&2
 fi
-(cd "$BUILD/dl" && apt-get "${aptopts[@]}" download "$PKG=$version") ||
+(cd "$BUILD/dl" && apt-get "${APT[@]}" download "$PKG=$version") ||
 	die "download of $PKG $version failed"

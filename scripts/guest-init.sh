@@ -11,6 +11,23 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 PROJECT=$1
 RESULTS=$2
 
+# The arm64 root (scripts/fetch-arm64.sh) has bash and a static busybox only:
+# install busybox's commands into a tmpfs on /run first.
+if ! command -v mount >/dev/null && [ -x /bin/busybox ]; then
+	/bin/busybox mount -t proc proc /proc &&
+		/bin/busybox mount -t tmpfs run /run &&
+		/bin/busybox mkdir /run/bin &&
+		/bin/busybox --install -s /run/bin
+	PATH=$PATH:/run/bin
+fi
+
+# mounted DIR: whether something is mounted on DIR (busybox may lack
+# mountpoint).
+mounted()
+{
+	grep -q " $1 " /proc/mounts
+}
+
 poweroff()
 {
 	sync
@@ -18,11 +35,11 @@ poweroff()
 	sleep 60
 }
 
-mount -t proc proc /proc
+[ -e /proc/mounts ] || mount -t proc proc /proc
 mount -t sysfs sysfs /sys
-mountpoint -q /dev || mount -t devtmpfs dev /dev
+mounted /dev || mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
-mount -t tmpfs run /run
+mounted /run || mount -t tmpfs run /run
 mount -t debugfs debugfs /sys/kernel/debug
 # cgroup v2, as systemd mounts it: the benchmark measures peak memory in it.
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
@@ -38,14 +55,34 @@ mount -t tmpfs shm /dev/shm
 mount -t devpts devpts /dev/pts
 opts=trans=virtio,version=9p2000.L,msize=512000
 { [ -d "$PROJECT" ] || mkdir -p "$PROJECT"; } &&
-	mount -t 9p -o "$opts,cache=loose,ro" project "$PROJECT" &&
+	{ mounted "$PROJECT" || mount -t 9p -o "$opts,cache=loose,ro" project "$PROJECT"; } &&
 	mount -t 9p -o "$opts" results "$RESULTS" ||
 	{ echo "guest: cannot mount the project's shares"; poweroff; }
 
 # plan: KSFT=<installed kselftest dir>, TESTS=(collection:test ...),
-# ARGS=(runner options), TRACE=<trace events>, PROVOKE=<LKDTM crash type, for
-# the runner's check>
+# ARGS=(runner options), TRACE=<trace events>, MODULES=(module paths),
+# PROVOKE=<LKDTM crash type, for the runner's check>
 . "$RESULTS/plan"
+
+# Load MODULES in order, each with its parameters from the kernel command
+# line (name.param=value), as modprobe would. Then run every KUnit suite
+# through debugfs, one KTAP file per suite in RESULTS/kunit: suites built
+# into a module would otherwise have run at its load, before the modules it
+# needs (e.g. guest_memfd, set up when kvm-amd registers with KVM).
+if [ ${#MODULES[@]} -gt 0 ]; then
+	for m in "${MODULES[@]}"; do
+		name=$(basename "$m" .ko)
+		params=$(tr ' ' '\n' </proc/cmdline | sed -n "s/^${name//-/_}\.//p")
+		insmod "$m" $params ||
+			{ echo "guest: insmod $m $params failed"; echo 1 >"$RESULTS/status"; poweroff; }
+	done
+	mkdir -p "$RESULTS/kunit"
+	for d in /sys/kernel/debug/kunit/*/; do
+		[ -e "$d/run" ] || continue
+		echo 1 >"$d/run"
+		cat "$d/results" >"$RESULTS/kunit/$(basename "$d").ktap"
+	done
+fi
 
 if [ -n "${PROVOKE:-}" ]; then
 	echo "$PROVOKE" >/sys/kernel/debug/provoke-crash/DIRECT

@@ -6,7 +6,9 @@
 # arguments) and CMDLINE (kernel parameters) from the environment, writes
 # build/loop-TEST/list (a "cmdline:" line, the test N times) and runs it with
 # scripts/run-tests.sh, KUnit off. TIMEOUT (the whole boot) defaults to N
-# times the per-run kselftest timeout, plus 300 s.
+# times the per-run kselftest timeout, plus 300 s. ACCEL (QEMU's TCG
+# options, e.g. tcg,thread=single as the boots of config/selftests use) goes
+# into the list as an "accel:" line; the default is multi-threaded TCG.
 #
 # Logs in build/loop-TEST/results: console.log, kselftest.tap, and the TAP
 # split into one file per run (run-01.log, ...); the failing runs' files are
@@ -18,7 +20,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-usage='usage: make loop TEST=name [N=40] [ARGS="test arguments"] [CMDLINE="kernel parameters"]'
+usage='usage: make loop TEST=name [N=40] [ARGS="test arguments"] [CMDLINE="kernel parameters"] [ACCEL=tcg,...]'
 [ -n "${TEST:-}" ] || die "$usage"
 N=${N:-40}
 [[ $N =~ ^[1-9][0-9]*$ ]] || die "N=$N is not a positive number; $usage"
@@ -87,8 +89,8 @@ report()
 	local n first passed failed skipped status boot=0
 
 	[ -r "$dir/list" ] || die "no loop of $name in $dir"
-	n=$(grep -vc -e '^#' -e '^cmdline:' "$dir/list")
-	first=$(grep -m 1 -v -e '^#' -e '^cmdline:' "$dir/list")
+	n=$(grep -vcE '^(#|$|[a-z]+:( |$))' "$dir/list")
+	first=$(grep -m 1 -vE '^(#|$|[a-z]+:( |$))' "$dir/list")
 	status=$(cat "$dir/run-tests.status" 2>/dev/null || echo 1)
 	note "$n runs of ${first#kvm:}"
 	tally "$n"
@@ -116,6 +118,7 @@ if [ "${1:-}" != --report ]; then
 	{
 		echo "# make loop: $name $N times (scripts/loop.sh)"
 		echo "cmdline: kunit.enable=0${CMDLINE:+ $CMDLINE}"
+		[ -z "${ACCEL:-}" ] || echo "accel: $ACCEL"
 		for ((i = 0; i < N; i++)); do
 			echo "$t${ARGS:+ $ARGS}"
 		done

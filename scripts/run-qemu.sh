@@ -8,7 +8,9 @@
 # kernel splat.
 #
 # Never -accel kvm: /dev/kvm here cannot run this kernel; TCG with -cpu max
-# emulates SVM and NPT, so KVM works inside the guest.
+# emulates SVM and NPT, so KVM works inside the guest. With ARCH=arm64, the
+# arm64 kernel boots under qemu-system-aarch64 (scripts/fetch-arm64.sh) on a
+# virt machine with EL2, and its root is build/arm64/root.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -19,15 +21,30 @@ ACCEL=${ACCEL:-tcg,thread=multi}
 MEM=${MEM:-4G}
 SMP=${SMP:-2}
 log=$RESULTS/console.log
-kernel=${KERNEL:-$OBJ/arch/x86/boot/bzImage}
+if [ "$ARCH" = arm64 ]; then
+	kernel=${KERNEL:-$OBJ/arch/arm64/boot/Image}
+	root=$BUILD/arm64/root
+	mkdir -p "$root$TOP"	# where /init mounts the project
+	qemu=("$BUILD/arm64/qemu/usr/bin/qemu-system-aarch64"
+	      -M virt,virtualization=on,gic-version=3
+	      -cpu max,pauth-impdef=on,sve=off,sme=off)
+	console=ttyAMA0
+	init=/init	# scripts/fetch-arm64.sh: mounts the project first
+else
+	kernel=${KERNEL:-$OBJ/arch/x86/boot/bzImage}
+	root=/
+	qemu=(qemu-system-x86_64 -cpu max)
+	console=ttyS0
+	init=$TOP/scripts/guest-init.sh
+fi
 
 [ -r "$kernel" ] || die "no kernel at $kernel; run scripts/build-kernel.sh"
 [ -r "$RESULTS/plan" ] || die "no $RESULTS/plan"
 rm -f "$RESULTS/status" "$RESULTS/kselftest.tap" "$log"
 
-append="console=ttyS0 root=hostroot rootfstype=9p ro"
+append="console=$console root=hostroot rootfstype=9p ro"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
-append+=" panic=-1 ${CMDLINE:-} init=$TOP/scripts/guest-init.sh -- $TOP $RESULTS"
+append+=" panic=-1 ${CMDLINE:-} init=$init -- $TOP $RESULTS"
 
 # One boot. Returns 124 when the guest does not finish within TIMEOUT, and
 # 125 when the console stays silent for STALL seconds before KUnit or init
@@ -39,10 +56,10 @@ boot()
 	local pid size last=-1 quiet=0
 
 	timeout -k 10 "$TIMEOUT" \
-		qemu-system-x86_64 -accel "$ACCEL" -cpu max -smp "$SMP" -m "$MEM" \
+		"${qemu[@]}" -accel "$ACCEL" -smp "$SMP" -m "$MEM" \
 		-nodefaults -display none -no-reboot -serial "file:$log" \
 		-kernel "$kernel" -append "$append" \
-		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs local,path="$root",mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs local,path="$TOP",mount_tag=project,security_model=none,readonly=on,multidevs=remap \
 		-virtfs local,path="$RESULTS",mount_tag=results,security_model=none,multidevs=remap \
 		</dev/null &

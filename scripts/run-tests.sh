@@ -4,20 +4,28 @@
 # and the KUnit suites of that boot. The tests are the ones named, or those
 # of a list file (LIST, default config/selftests; a "cmdline: ..." line in it
 # is added to the kernel command line, and words after a test's name are its
-# arguments; an "accel: OPTS" line gives QEMU's TCG options, see README,
-# "Known failures"). TRACE="subsystem:event
+# arguments; an "accel: OPTS" line gives QEMU's TCG options (see
+# docs/nested-guest-bug.md), an "obj: DIR" line boots build/DIR's kernel
+# instead of the test kernel, a "modules: PATH..." line names modules of
+# that build the guest loads before the tests, after which it runs every
+# KUnit suite through debugfs, an "arch: arm64" line boots the arm64 test
+# kernel with the arm64 selftests, and a "console: REGEX" line fails the
+# boot unless its console shows a match). TRACE="subsystem:event
 # ..." records those trace events into RESULTS/trace.txt. Writes
 # RESULTS/counts ("passed failed skipped") for scripts/check.sh.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 LIST=${LIST:-$TOP/config/selftests}
+if grep -qx 'arch: arm64' "$LIST"; then
+	export ARCH=arm64 KSFT=$BUILD/kselftest-arm64 OBJ=$BUILD/obj-arm64
+fi
 list=$KSFT/kselftest-list.txt
 [ -r "$list" ] || die "no installed selftests in $KSFT; run scripts/build-selftests.sh"
 
 entries()
 {
-	grep -v -e '^#' -e '^$' -e '^cmdline:' -e '^accel:' "$LIST"
+	grep -vE '^(#|$|[a-z]+:( |$))' "$LIST"
 }
 
 names()
@@ -33,8 +41,19 @@ while read -r t args; do
 	[ -n "${!v+set}" ] || export "$v=$args"
 done < <(entries)
 
-cmdline=$(sed -n 's/^cmdline: *//p' "$LIST")
-accel=$(sed -n 's/^accel: *//p' "$LIST")
+key()
+{
+	sed -n "s/^$1: *//p" "$LIST"
+}
+cmdline=$(key cmdline)
+accel=$(key accel)
+obj=$(key obj)
+modules=()
+for m in $(key modules); do
+	modules+=("$BUILD/$obj/$m")
+done
+[ -z "$obj" ] || export KERNEL=$BUILD/$obj/arch/x86/boot/bzImage
+want_console=$(key console)
 if [ $# -eq 0 ]; then
 	set -- $(names)
 fi
@@ -53,6 +72,7 @@ mkdir -p "$RESULTS"
 	printf 'TESTS=(%s)\n' "${tests[*]}"
 	printf 'ARGS=(%s)\n' "${KSFT_ARGS:-}"
 	printf 'TRACE=%q\n' "${TRACE:-}"
+	printf 'MODULES=(%s)\n' "${modules[*]}"
 	# A test's own arguments: the runner reads KSELFTEST_<TEST>_ARGS.
 	for v in ${!KSELFTEST_*}; do
 		if [[ $v == *_ARGS ]]; then
@@ -64,6 +84,10 @@ mkdir -p "$RESULTS"
 boot=0
 stage "boot the test kernel${cmdline:+ ($cmdline)} in QEMU (TCG), run ${#tests[@]} selftests" \
 	env CMDLINE="$cmdline" ${accel:+ACCEL="$accel"} "$TOP/scripts/run-qemu.sh" || boot=1
+if [ -n "$want_console" ] && ! grep -Eq "$want_console" "$RESULTS/console.log"; then
+	echo "error: the console never showed /$want_console/ (see $RESULTS/console.log)"
+	boot=1
+fi
 
 # One line per selftest, from the runner's TAP; the reason of a skip is the
 # test's own SKIP line.
@@ -95,20 +119,27 @@ awk -v want="${tests[*]}" '
 		printf "%d %d %d\n", count["PASS"], count["FAIL"], count["SKIP"] > "/dev/stderr"
 	}' "$tap" 2>"$RESULTS/counts.selftests"
 
-# KUnit suites run during boot; the kernel's own parser reads the console.
+# KUnit suites run during boot, or, in a boot that loads modules, through
+# debugfs after the modules are loaded (one KTAP file per suite in
+# RESULTS/kunit/); the kernel's own parser reads them.
 kunit_counts()
 {
-	python3 "$TREE/tools/testing/kunit/kunit.py" parse "$RESULTS/console.log" \
-		>"$RESULTS/kunit.txt" 2>&1 || true
-	sed -n 's/.*Ran [0-9]* tests*: //p' "$RESULTS/kunit.txt" | tail -n 1 |
-	awk -F', *' '{ p = f = s = 0
+	local f
+
+	: >"$RESULTS/kunit.txt"
+	for f in $(ls "$RESULTS"/kunit/*.ktap 2>/dev/null || echo "$RESULTS/console.log"); do
+		python3 "$TREE/tools/testing/kunit/kunit.py" parse "$f" \
+			>>"$RESULTS/kunit.txt" 2>&1 || true
+	done
+	sed -n 's/.*Ran [0-9]* tests*: //p' "$RESULTS/kunit.txt" |
+	awk -F', *' '{
 		for (i = 1; i <= NF; i++) {
 			split($i, kv, ": *")
-			if (kv[1] ~ /passed/) p = kv[2]
+			if (kv[1] ~ /passed/) p += kv[2]
 			if (kv[1] ~ /failed|crashed/) f += kv[2]
-			if (kv[1] ~ /skipped/) s = kv[2]
+			if (kv[1] ~ /skipped/) s += kv[2]
 		}
-		print p + 0, f + 0, s + 0 }'
+	} END { print p + 0, f + 0, s + 0 }'
 }
 kp=0 kf=0 ks=0
 read -r kp kf ks < <(kunit_counts) || true

@@ -16,12 +16,6 @@ set -eu
 PATCHES=$TOP/patches
 GIT=(git -C "$TREE" -c user.name="guest_memfd series" -c user.email=series@localhost)
 
-series()
-{
-	[ -f "$PATCHES/series" ] || return 0
-	grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$PATCHES/series"
-}
-
 # patch-ids of base..HEAD and of patches/series, one per line
 tree_ids()
 {
