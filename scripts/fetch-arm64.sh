@@ -20,15 +20,7 @@ stamp=$dir/fetched
 
 apt_local "$dir/apt" amd64,arm64 bookworm-backports bookworm
 mkdir -p "$dir/dl"
-avail=$(apt-cache "${APT[@]}" madison qemu-system-arm | awk '$3 ~ /^1:10\./ { print $3 }')
-[ -n "$avail" ] || die "no qemu-system-arm 10.x in bookworm-backports"
-if grep -qxF "$QEMU_PIN" <<<"$avail"; then
-	qemu=$QEMU_PIN
-else
-	qemu=$(head -n 1 <<<"$avail")
-	printf 'warning: qemu-system-arm %s is gone from bookworm-backports; using %s\n' \
-		"$QEMU_PIN" "$qemu" >&2
-fi
+qemu=$(pinned_version qemu-system-arm "$QEMU_PIN" '^1:10[.]')
 rm -f "$dir"/dl/*.deb
 (cd "$dir/dl" && apt-get "${APT[@]}" download "qemu-system-arm=$qemu" \
 	busybox-static:arm64/bookworm bash-static:arm64/bookworm) >"$dir/dl/download.log" 2>&1 ||

@@ -20,14 +20,6 @@ fi
 apt_local "$BUILD/apt" amd64 "$SUITE"
 mkdir -p "$BUILD/dl"
 
-avail=$(apt-cache "${APT[@]}" madison "$PKG" | awk '{print $3}')
-[ -n "$avail" ] || die "$PKG is not in $SUITE; the base cannot be fetched"
-if grep -qxF "$PIN" <<<"$avail"; then
-	version=$PIN
-else
-	version=$(head -n 1 <<<"$avail")
-	printf 'warning: %s %s is gone from %s; using %s\n' \
-		"$PKG" "$PIN" "$SUITE" "$version" >&2
-fi
+version=$(pinned_version "$PKG" "$PIN" '^7[.]3[.]')
 (cd "$BUILD/dl" && apt-get "${APT[@]}" download "$PKG=$version") ||
 	die "download of $PKG $version failed"

@@ -112,3 +112,21 @@ EOT
 		{ cat "$dir/update.log" >&2
 		  die "cannot reach the Debian archive ($*): no network to the package mirror?"; }
 }
+
+# pinned_version PKG PIN PATTERN: the version of PKG to download from the
+# suites of apt_local: PIN if they still have it, else (with a warning) the
+# newest whose version matches the extended regular expression PATTERN.
+pinned_version()
+{
+	local pkg=$1 pin=$2 avail
+
+	avail=$(apt-cache "${APT[@]}" madison "$pkg" | awk -v re="$3" '$3 ~ re { print $3 }')
+	[ -n "$avail" ] || die "no $pkg matching /$3/ in the archive"
+	if grep -qxF "$pin" <<<"$avail"; then
+		echo "$pin"
+	else
+		printf 'warning: %s %s is gone from the archive; using %s\n' \
+			"$pkg" "$pin" "$(head -n 1 <<<"$avail")" >&2
+		head -n 1 <<<"$avail"
+	fi
+}
