@@ -13,7 +13,9 @@ RESULTS=$2
 
 # The arm64 root (scripts/fetch-arm64.sh) has bash and a static busybox only:
 # install busybox's commands into a tmpfs on /run first.
+busybox_root=
 if ! command -v mount >/dev/null && [ -x /bin/busybox ]; then
+	busybox_root=1
 	/bin/busybox mount -t proc proc /proc &&
 		/bin/busybox mount -t tmpfs run /run &&
 		/bin/busybox mkdir /run/bin &&
@@ -35,11 +37,11 @@ poweroff()
 	sleep 60
 }
 
-[ -e /proc/mounts ] || mount -t proc proc /proc
+[ -n "$busybox_root" ] || mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mounted /dev || mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
-mounted /run || mount -t tmpfs run /run
+[ -n "$busybox_root" ] || mount -t tmpfs run /run
 mount -t debugfs debugfs /sys/kernel/debug
 # cgroup v2, as systemd mounts it: the benchmark measures peak memory in it.
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
