@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The test boots of make check: one boot of the test kernel per list file
 # (scripts/run-tests.sh), the first list's results in $RESULTS, the others'
-# in build/results-NAME (NAME: the list's name without "selftests-").
+# in build/results-NAME (NAME: the list's name without "selftests-"). The
+# arm64 boots run at the same time as the x86 ones.
 #
 #   boots.sh [--self-check] LIST...
 #
@@ -55,14 +56,43 @@ if [ "${1:-}" = --self-check ]; then
 	fi
 fi
 
-first=1
-for list in "$@"; do
-	if [ $first -eq 1 ]; then
-		run_boot "$list" "$RESULTS" ${TESTS:-}
-		first=0
+# boot LIST: run_boot with the list's results directory.
+boot()
+{
+	local name=$(basename "$1")
+
+	if [ "$1" = "$first" ]; then
+		run_boot "$1" "$RESULTS" ${TESTS:-}
 	else
-		name=$(basename "$list")
-		run_boot "$list" "$BUILD/results-${name#selftests-}"
+		run_boot "$1" "$BUILD/results-${name#selftests-}"
+	fi
+}
+
+# The arm64 boots run beside the x86 ones, one lane each: a lane keeps about
+# one of the two cores busy (single-threaded TCG, or vCPUs that mostly
+# wait). The arm64 lane's output is shown when the x86 lane is done.
+first=${1:-}
+x86=() arm64=()
+for list in "$@"; do
+	if grep -qx 'arch: arm64' "$list"; then
+		arm64+=("$list")
+	else
+		x86+=("$list")
 	fi
 done
+lane=
+if [ ${#arm64[@]} -gt 0 ] && [ ${#x86[@]} -gt 0 ]; then
+	lane_log=$BUILD/boots-arm64.log
+	(for list in "${arm64[@]}"; do boot "$list"; done; exit $failed) >"$lane_log" 2>&1 &
+	lane=$!
+	note "the arm64 boot runs beside the x86 boots (output below when they are done)"
+	arm64=()
+fi
+for list in "${x86[@]}" "${arm64[@]}"; do
+	boot "$list"
+done
+if [ -n "$lane" ]; then
+	wait "$lane" || failed=1
+	cat "$lane_log"
+fi
 exit $failed

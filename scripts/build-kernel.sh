@@ -15,7 +15,7 @@ mkdir -p "$OBJ"
 
 case ${ARCH:-x86} in
 x86)	fragments=("$TOP/config/common.config" "$TOP/config/kvm-test.config")
-	targets="bzImage headers" ;;
+	targets="bzImage modules headers" ;;
 arm64)	fragments=("$TOP/config/common.config" "$TOP/config/arm64-test.config")
 	targets="Image headers" ;;
 *)	die "ARCH=$ARCH: only x86 and arm64 are set up" ;;

@@ -12,7 +12,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 QEMU_PIN=${QEMU_VERSION:-1:10.0.2+ds-2+deb13u1~bpo12+1}
-ROOT_VERSION=2	# of the root's layout below: bump it when that changes
+ROOT_VERSION=3	# of the root's layout below: bump it when that changes
 dir=$BUILD/arm64
 stamp=$dir/fetched
 
@@ -44,6 +44,19 @@ cat >"$dir/root/init" <<'EOT'
 exec /bin/bash "$1/scripts/guest-init.sh" "$@"
 EOT
 chmod +x "$dir/root/init"
+# The kselftest runner limits each test with /usr/bin/timeout --foreground,
+# coreutils' interface, which busybox's timeout lacks: take the option, and
+# exit 124 (coreutils' "timed out") when busybox killed the command.
+mkdir -p "$dir/root/usr/bin"
+cat >"$dir/root/usr/bin/timeout" <<'EOT'
+#!/bin/busybox sh
+[ "$1" != --foreground ] || shift
+/bin/busybox timeout "$@"
+rc=$?
+[ $rc -ne 143 ] || rc=124
+exit $rc
+EOT
+chmod +x "$dir/root/usr/bin/timeout"
 
 missing=$(ldd "$dir/qemu/usr/bin/qemu-system-aarch64" | grep 'not found' || true)
 [ -z "$missing" ] || die "qemu-system-aarch64 needs libraries this machine lacks: $missing"

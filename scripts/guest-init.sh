@@ -79,6 +79,7 @@ if [ ${#MODULES[@]} -gt 0 ]; then
 			{ echo "guest: insmod $m $params failed"; echo 1 >"$RESULTS/status"; poweroff; }
 	done
 	mkdir -p "$RESULTS/kunit"
+	grep -qw kunit.enable=0 /proc/cmdline ||
 	for d in /sys/kernel/debug/kunit/*/; do
 		[ -e "$d/run" ] || continue
 		echo 1 >"$d/run"
@@ -101,21 +102,43 @@ test_timeout()
 	echo "${t:-45}"
 }
 
-# A selftest that runs 20 s short of its timeout is taken for hung: print,
-# once, where each of its threads is (three samples of the kernel stack, a
-# running thread shows none) and its VMs' exit and fault counters, so that the
-# console log says more than "TIMEOUT".
-hang_watch()
+# How long process PID has run, in seconds (from /proc alone: the arm64
+# root's busybox has no "ps -o etimes"; starttime is in USER_HZ, 100).
+age()
 {
-	local limit=$(($(test_timeout) - 20)) seen=" " exe pid age t i
+	local stat up
+
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+	stat=${stat##*) }	# the fields after "pid (comm) ", from state on
+	read -r up _ </proc/uptime
+	set -- $stat
+	echo $((${up%.*} - ${20} / 100))
+}
+
+# Every 5 s: print the runner's new result lines with the guest's uptime, so
+# that the console log says how long each selftest took. A selftest that
+# runs 20 s short of its timeout is taken for hung: print, once, where each
+# of its threads is (three samples of the kernel stack, a running thread
+# shows none) and its VMs' exit and fault counters, so that the console log
+# says more than "TIMEOUT".
+watch_tests()
+{
+	local limit=$(($(test_timeout) - 20)) seen=" " shown=0 n up exe pid t i
+
 	while sleep 5; do
-		for exe in $(find /proc -maxdepth 2 -name exe -lname "$KSFT/*" 2>/dev/null); do
+		n=$(grep -cE '^(not )?ok ' "$RESULTS/kselftest.tap" 2>/dev/null)
+		if [ "$n" -gt "$shown" ]; then
+			read -r up _ </proc/uptime
+			grep -E '^(not )?ok ' "$RESULTS/kselftest.tap" | tail -n +$((shown + 1)) |
+				sed "s/^/guest: [${up%.*} s] /"
+			shown=$n
+		fi
+		for exe in /proc/[0-9]*/exe; do
+			[[ $(readlink "$exe" 2>/dev/null) == "$KSFT"/* ]] || continue
 			pid=${exe#/proc/} pid=${pid%/exe}
-			[[ $seen != *" $pid "* ]] || continue
-			age=$(($(ps -o etimes= -p "$pid" || echo 0)))
-			[ "$age" -ge "$limit" ] || continue
+			[[ $seen != *" $pid "* ]] && [ "$(age "$pid")" -ge "$limit" ] || continue
 			seen+="$pid "
-			echo "guest: $(readlink "$exe") (pid $pid) has run ${age}s, dumping its threads"
+			echo "guest: $(readlink "$exe") (pid $pid) has run $(age "$pid")s, dumping its threads"
 			for i in 1 2 3; do
 				for t in /proc/"$pid"/task/*; do
 					echo "guest: sample $i, thread ${t##*/} ($(cat "$t/comm")), state $(cut -d' ' -f3 "$t/stat")"
@@ -131,7 +154,7 @@ hang_watch()
 
 if [ ${#TESTS[@]} -gt 0 ]; then
 	echo "guest: $(uname -r), $(nproc) CPUs, running ${#TESTS[@]} selftests"
-	hang_watch &
+	watch_tests &
 	# TRACE (see scripts/run-tests.sh): record these trace events.
 	if [ -n "${TRACE:-}" ]; then
 		mount -t tracefs tracefs /sys/kernel/tracing

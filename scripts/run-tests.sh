@@ -5,12 +5,11 @@
 # of a list file (LIST, default config/selftests; a "cmdline: ..." line in it
 # is added to the kernel command line, and words after a test's name are its
 # arguments; an "accel: OPTS" line gives QEMU's TCG options (see
-# docs/nested-guest-bug.md), an "obj: DIR" line boots build/DIR's kernel
-# instead of the test kernel, a "modules: PATH..." line names modules of
-# that build the guest loads before the tests, after which it runs every
-# KUnit suite through debugfs, an "arch: arm64" line boots the arm64 test
+# docs/nested-guest-bug.md), an "arch: arm64" line boots the arm64 test
 # kernel with the arm64 selftests, and a "console: REGEX" line fails the
-# boot unless its console shows a match). TRACE="subsystem:event
+# boot unless its console shows a match). When the kernel in $OBJ has KVM
+# as modules, the guest loads them before the tests and runs the KUnit
+# suites through debugfs afterwards. TRACE="subsystem:event
 # ..." records those trace events into RESULTS/trace.txt. Writes
 # RESULTS/counts ("passed failed skipped") for scripts/check.sh.
 set -eu
@@ -47,12 +46,16 @@ key()
 }
 cmdline=$(key cmdline)
 accel=$(key accel)
-obj=$(key obj)
+# KVM=m: the guest loads these, each with its name.param=value parameters
+# from the command line. KUnit must not run at boot then: the suites built
+# into kvm.ko would run at its load, before kvm-amd has set up guest_memfd.
 modules=()
-for m in $(key modules); do
-	modules+=("$BUILD/$obj/$m")
-done
-[ -z "$obj" ] || export KERNEL=$BUILD/$obj/arch/x86/boot/bzImage
+if grep -qx 'CONFIG_KVM=m' "$OBJ/.config"; then
+	for m in virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko; do
+		modules+=("$OBJ/$m")
+	done
+	[[ $cmdline == *kunit.enable=0* ]] || cmdline="${cmdline:+$cmdline }kunit.autorun=0"
+fi
 want_console=$(key console)
 if [ $# -eq 0 ]; then
 	set -- $(names)
@@ -64,6 +67,12 @@ for t in "$@"; do
 		die "unknown test '${t#kvm:}'; known: $(names | sed 's/^kvm://' | tr '\n' ' ')(or any kvm test in $list)"
 	tests+=("$t")
 done
+
+# The runner's timeout per selftest: the kvm settings file's 120 s is meant
+# for hardware. Under TCG a test takes ten to a hundred times longer (an
+# arm64 selftest under pKVM 80-110 s), and more while the other boot lane
+# shares the two cores, so allow 300 s. KSFT_ARGS="-o N" overrides it.
+[[ " ${KSFT_ARGS:-} " == *" -o "* ]] || KSFT_ARGS="${KSFT_ARGS:+$KSFT_ARGS }-o 300"
 
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"

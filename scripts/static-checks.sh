@@ -63,10 +63,21 @@ else
 	result FAIL "series applies to base"
 	failed=1
 fi
+# checkpatch on $JOBS patches at a time; the results in the series' order.
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 for p in $(series); do
-	if check_patch "$TOP/patches/$p"; then
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+		wait -n
+	done
+	{ check_patch "$TOP/patches/$p" >"$out/$p" 2>&1 && touch "$out/$p.ok"; } &
+done
+wait
+for p in $(series); do
+	if [ -e "$out/$p.ok" ]; then
 		result PASS "checkpatch ${p%.patch}"
 	else
+		cat "$out/$p"
 		result FAIL "checkpatch ${p%.patch}"
 		failed=1
 	fi
