@@ -30,11 +30,15 @@ mounted()
 	grep -q " $1 " /proc/mounts
 }
 
+# Power off. Nothing may be run after the trigger: the root file system
+# (9p) may be going away already, and a program that fails to start then
+# would end PID 1 (seen once: "sleep: Input/output error", then a panic).
 poweroff()
 {
 	sync
+	sleep 600 &
 	echo o >/proc/sysrq-trigger
-	sleep 60
+	wait
 }
 
 [ -n "$busybox_root" ] || mount -t proc proc /proc
