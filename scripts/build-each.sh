@@ -30,6 +30,28 @@ cache=${XDG_CACHE_HOME:-$HOME/.cache}/gmem-inplace/each
 mkdir -p "$cache"
 setup=$(cat "$config" "$0" | sha256sum | cut -c1-16)-$(gcc -dumpfullversion)
 
+# changed FROM TO PATHSPEC...: true when FROM is empty or differs from TO
+# below PATHSPEC.
+changed()
+{
+	local from=$1 to=$2
+
+	shift 2
+	[ -z "$from" ] || ! git -C "$wt" diff --quiet "$from" "$to" -- "$@"
+}
+
+# build_selftests COMMIT: the KVM selftests of the checked-out COMMIT.
+build_selftests()
+{
+	if changed "$installed" "$1" include/uapi arch/x86/include/uapi \
+		scripts/headers_install.sh; then
+		TREE=$wt OBJ=$obj kmake headers || return
+		installed=$1
+	fi
+	make -s -C "$wt/tools/testing/selftests" -j"$JOBS" TARGETS=kvm O="$obj"
+}
+
+configured= installed=
 for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 	subject=$(git -C "$TREE" log -1 --format=%s "$c")
 	done=$cache/$(git -C "$TREE" rev-parse "$c^{tree}")-$setup
@@ -38,25 +60,31 @@ for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 		continue
 	fi
 	git -C "$wt" checkout -q "$c"
-	# Start from the configuration each time: olddefconfig drops symbols a
-	# commit does not know yet, which a later commit adds.
-	cp "$config" "$obj/.config"
 	log=$obj/build-$(git -C "$wt" log -1 --format=%h).log
 	: >"$log"
+	# Configure from the saved configuration when the Kconfig files differ
+	# from those of the last configured commit (olddefconfig drops symbols
+	# a commit does not know yet, which a later commit adds), and install
+	# the uAPI headers when they differ from the last installed ones: each
+	# costs seconds even when there is nothing to do.
+	if changed "$configured" "$c" '*Kconfig*'; then
+		cp "$config" "$obj/.config"
+		TREE=$wt OBJ=$obj kmake olddefconfig >"$log" 2>&1 ||
+			die "cannot configure: $subject (log: $log)"
+		configured=$c
+	fi
 	# A commit that changes only tools/ or Documentation/ leaves the
 	# kernel objects as the previous commit built them.
-	if [ -z "$(git -C "$wt" diff --name-only "$c^" "$c" -- . ':!tools' ':!Documentation')" ]; then
+	if ! changed "$c^" "$c" . ':!tools' ':!Documentation'; then
 		:
-	elif ! TREE=$wt OBJ=$obj kmake olddefconfig arch/x86/kvm/ >"$log" 2>&1; then
+	elif ! TREE=$wt OBJ=$obj kmake arch/x86/kvm/ >>"$log" 2>&1; then
 		grep -E 'error:|\*\*\*' "$log" | head -n 20
 		die "does not build: $subject (log: $log)"
 	fi
-	if git -C "$wt" diff --quiet "$c^" "$c" -- tools/testing/selftests/kvm \
-		include/uapi tools/include; then
+	if ! changed "$c^" "$c" tools/testing/selftests/kvm include/uapi \
+		arch/x86/include/uapi tools/include; then
 		note "builds: $subject"
-	elif ! { TREE=$wt OBJ=$obj kmake headers &&
-		 make -s -C "$wt/tools/testing/selftests" -j"$JOBS" TARGETS=kvm \
-			O="$obj"; } >>"$log" 2>&1; then
+	elif ! build_selftests "$c" >>"$log" 2>&1; then
 		grep -E 'error:|\*\*\*' "$log" | head -n 20
 		die "selftests do not build: $subject (log: $log)"
 	else
