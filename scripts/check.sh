@@ -46,26 +46,61 @@ finish()
 	exit
 }
 
-stage "install missing packages" "$TOP/scripts/deps.sh" || { result FAIL deps; finish; }
-stage "assemble build/linux" "$TOP/scripts/tree.sh" || { result FAIL tree; finish; }
-[ $mode != full ] || stage "static checks" "$TOP/scripts/static-checks.sh"
+# beside NAME CMD...: run CMD in the background, its output kept for
+# "collect NAME", which waits for it and prints that output. A build leaves
+# a core idle for a good part of its time (linking, configuring, checking
+# out each commit); what runs beside it uses that core.
+declare -A beside_pid
+beside()
+{
+	local name=$1
 
-# KVM as modules (modpost: missing exports), TDX and SEV compiled in,
-# KVM_WERROR.
-if ! stage "build the test kernel${CONFIGS:+ (+$CONFIGS)}" "$TOP/scripts/build-kernel.sh"; then
-	result FAIL "build: x86 kernel, KVM=m, TDX, SEV"
-	finish
-fi
-[ $mode != full ] || result PASS "build: x86 kernel, KVM=m, TDX, SEV"
-if [ $mode = full ] && [ $# -eq 0 ]; then
+	shift
+	"$@" >"$BUILD/beside-$name.log" 2>&1 &
+	beside_pid[$name]=$!
+	note "$name: beside what follows (output after it)"
+}
+
+collect()
+{
+	[ -n "${beside_pid[$1]:-}" ] || return 0
+	wait "${beside_pid[$1]}"
+	cat "$BUILD/beside-$1.log"
+	unset "beside_pid[$1]"
+}
+
+# every_commit: scripts/build-each.sh, with its result line.
+every_commit()
+{
+	local n
+
 	n=$(git -C "$TREE" rev-list --count base..HEAD)
 	if stage "build each of the $n commits on its own" "$TOP/scripts/build-each.sh"; then
 		result PASS "every commit builds on its own" "($n commits, KVM=y)"
 	else
 		result FAIL "every commit builds on its own"
 	fi
+}
+
+stage "install missing packages" "$TOP/scripts/deps.sh" || { result FAIL deps; finish; }
+stage "assemble build/linux" "$TOP/scripts/tree.sh" || { result FAIL tree; finish; }
+[ $mode != full ] || beside static-checks stage "static checks" "$TOP/scripts/static-checks.sh"
+
+# KVM as modules (modpost: missing exports), TDX and SEV compiled in,
+# KVM_WERROR.
+if ! stage "build the test kernel${CONFIGS:+ (+$CONFIGS)}" "$TOP/scripts/build-kernel.sh"; then
+	result FAIL "build: x86 kernel, KVM=m, TDX, SEV"
+	collect static-checks
+	finish
 fi
-stage "build the KVM selftests" "$TOP/scripts/build-selftests.sh" || { result FAIL "selftest build"; finish; }
+[ $mode != full ] || result PASS "build: x86 kernel, KVM=m, TDX, SEV"
+collect static-checks
+[ $mode != full ] || [ $# -gt 0 ] || beside every-commit every_commit
+if ! stage "build the KVM selftests" "$TOP/scripts/build-selftests.sh"; then
+	result FAIL "selftest build"
+	collect every-commit
+	finish
+fi
 if [ $mode = full ] && [ $# -eq 0 ]; then
 	# arm64: the kernel (-Werror), its selftests, and QEMU for its boot.
 	if stage "fetch the arm64 tools" "$TOP/scripts/fetch-arm64.sh" &&
@@ -81,6 +116,7 @@ if [ $mode = full ] && [ $# -eq 0 ]; then
 		lists=("${x86[@]}")
 	fi
 fi
+collect every-commit
 
 if [ $mode = demo ]; then
 	"$TOP/scripts/boots.sh" "${lists[@]}"
