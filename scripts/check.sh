@@ -46,58 +46,36 @@ finish()
 	exit
 }
 
-# beside NAME CMD...: run CMD in the background, its output kept for
-# "collect NAME", which waits for it and prints that output. The static
-# checks run beside the x86 kernel build, whose linking leaves a core idle
-# for minutes. (Two compiling stages side by side gain little: in a cold
-# run, every commit beside the arm64 builds took 4% less than one after the
-# other, less than a build varies between runs.)
-declare -A beside_pid
-beside()
-{
-	local name=$1
+stage "install missing packages" "$TOP/scripts/deps.sh" || { result FAIL deps; finish; }
+stage "assemble build/linux" "$TOP/scripts/tree.sh" || { result FAIL tree; finish; }
+# The static checks run beside the x86 kernel build, whose linking leaves a
+# core idle for minutes; their output comes after the build's. (Two
+# compiling stages side by side gain little: in a cold run, every commit
+# built beside the arm64 builds took 4% less than one after the other.)
+checks=
+if [ $mode = full ]; then
+	stage "static checks" "$TOP/scripts/static-checks.sh" \
+		>"$BUILD/static-checks.log" 2>&1 &
+	checks=$!
+fi
 
-	shift
-	"$@" >"$BUILD/beside-$name.log" 2>&1 &
-	beside_pid[$name]=$!
-	note "$name: beside what follows (output after it)"
-}
-
-collect()
-{
-	[ -n "${beside_pid[$1]:-}" ] || return 0
-	wait "${beside_pid[$1]}"
-	cat "$BUILD/beside-$1.log"
-	unset "beside_pid[$1]"
-}
-
-# every_commit: scripts/build-each.sh, with its result line.
-every_commit()
-{
-	local n
-
+# KVM as modules (modpost: missing exports), TDX and SEV compiled in,
+# KVM_WERROR.
+if ! stage "build the test kernel${CONFIGS:+ (+$CONFIGS)}" "$TOP/scripts/build-kernel.sh"; then
+	result FAIL "build: x86 kernel, KVM=m, TDX, SEV"
+	[ -z "$checks" ] || { wait $checks; cat "$BUILD/static-checks.log"; }
+	finish
+fi
+[ $mode != full ] || result PASS "build: x86 kernel, KVM=m, TDX, SEV"
+[ -z "$checks" ] || { wait $checks; cat "$BUILD/static-checks.log"; }
+if [ $mode = full ] && [ $# -eq 0 ]; then
 	n=$(git -C "$TREE" rev-list --count base..HEAD)
 	if stage "build each of the $n commits on its own" "$TOP/scripts/build-each.sh"; then
 		result PASS "every commit builds on its own" "($n commits, KVM=y)"
 	else
 		result FAIL "every commit builds on its own"
 	fi
-}
-
-stage "install missing packages" "$TOP/scripts/deps.sh" || { result FAIL deps; finish; }
-stage "assemble build/linux" "$TOP/scripts/tree.sh" || { result FAIL tree; finish; }
-[ $mode != full ] || beside static-checks stage "static checks" "$TOP/scripts/static-checks.sh"
-
-# KVM as modules (modpost: missing exports), TDX and SEV compiled in,
-# KVM_WERROR.
-if ! stage "build the test kernel${CONFIGS:+ (+$CONFIGS)}" "$TOP/scripts/build-kernel.sh"; then
-	result FAIL "build: x86 kernel, KVM=m, TDX, SEV"
-	collect static-checks
-	finish
 fi
-[ $mode != full ] || result PASS "build: x86 kernel, KVM=m, TDX, SEV"
-collect static-checks
-[ $mode != full ] || [ $# -gt 0 ] || every_commit
 stage "build the KVM selftests" "$TOP/scripts/build-selftests.sh" || { result FAIL "selftest build"; finish; }
 if [ $mode = full ] && [ $# -eq 0 ]; then
 	# arm64: the kernel (-Werror), its selftests, and QEMU for its boot.
