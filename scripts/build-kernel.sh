@@ -24,11 +24,15 @@ for f in ${CONFIGS:-}; do
 	fragments+=("$TOP/config/$f.config")
 done
 
-# Reconfigure only when a fragment changed, so that incremental builds stay
-# incremental.
+# Reconfigure only when a fragment or a Kconfig file changed, so that
+# incremental builds stay incremental. After a build of a commit whose
+# Kconfig lacks a symbol, make's own olddefconfig would leave that symbol
+# off for good; merging the fragments again brings it back, or fails.
 stamp=$OBJ/.fragments
-want=$(cat "${fragments[@]}" | sha256sum)
+want=$( { cat "${fragments[@]}"; git -C "$TREE" ls-files -s -- '*Kconfig*'
+	git -C "$TREE" diff -- '*Kconfig*'; } | sha256sum)
 if [ ! -f "$OBJ/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+	rm -f "$stamp"
 	(cd "$TREE" && export KCONFIG_CONFIG="$OBJ/.config" &&
 		if [ "$ARCH" = arm64 ]; then
 			export ARCH CROSS_COMPILE=aarch64-linux-gnu-
