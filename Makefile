@@ -9,7 +9,7 @@ TEST ?=
 # make loop without TEST: the usage, before anything is built.
 ifneq ($(filter loop,$(MAKECMDGOALS)),)
 ifeq ($(TEST),)
-$(error usage: make loop TEST=name [N=40] [ARGS="test arguments"] [CMDLINE="kernel parameters"] [ACCEL=tcg,...])
+$(error usage: make loop TEST=name [N=40] [ARGS="test arguments"] [CMDLINE="kernel parameters"] [ACCEL=tcg,...] [ARCH=arm64])
 endif
 endif
 

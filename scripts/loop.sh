@@ -9,6 +9,9 @@
 # times the per-run kselftest timeout, plus 300 s. ACCEL (QEMU's TCG
 # options, e.g. tcg,thread=single as the boots of config/selftests use) goes
 # into the list as an "accel:" line; the default is multi-threaded TCG.
+# With ARCH=arm64 the boot is the arm64 one of config/selftests-arm64 (its
+# kernel and selftests built before, e.g. by make check): pKVM, and the
+# check that it initialized.
 #
 # Logs in build/loop-TEST/results: console.log, kselftest.tap, and the TAP
 # split into one file per run (run-01.log, ...); the failing runs' files are
@@ -20,7 +23,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-usage='usage: make loop TEST=name [N=40] [ARGS="test arguments"] [CMDLINE="kernel parameters"] [ACCEL=tcg,...]'
+usage='usage: make loop TEST=name [N=40] [ARGS="test arguments"] [CMDLINE="kernel parameters"] [ACCEL=tcg,...] [ARCH=arm64]'
 [ -n "${TEST:-}" ] || die "$usage"
 N=${N:-40}
 [[ $N =~ ^[1-9][0-9]*$ ]] || die "N=$N is not a positive number; $usage"
@@ -117,6 +120,11 @@ if [ "${1:-}" != --report ]; then
 	rm -rf "$res" "$dir/run-tests.status"
 	{
 		echo "# make loop: $name $N times (scripts/loop.sh)"
+		if [ "$ARCH" = arm64 ]; then
+			echo "arch: arm64"
+			grep -m 1 '^console:' "$TOP/config/selftests-arm64"
+			CMDLINE="kvm-arm.mode=protected${CMDLINE:+ $CMDLINE}"
+		fi
 		echo "cmdline: kunit.enable=0${CMDLINE:+ $CMDLINE}"
 		[ -z "${ACCEL:-}" ] || echo "accel: $ACCEL"
 		for ((i = 0; i < N; i++)); do
