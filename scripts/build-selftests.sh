@@ -17,3 +17,6 @@ fi
 make -s -C "$TREE/tools/testing/selftests" -j"$JOBS" TARGETS=kvm O="$OBJ" "${args[@]}" \
 	INSTALL_PATH="$KSFT" install >"$OBJ/selftests.log" 2>&1 ||
 	{ tail -n 40 "$OBJ/selftests.log"; die "selftest build failed (full log: $OBJ/selftests.log)"; }
+# The KVM selftests build without warnings; a new one is a bug, not noise.
+! grep -A3 'warning:' "$OBJ/selftests.log" ||
+	die "the selftests build with warnings (full log: $OBJ/selftests.log)"

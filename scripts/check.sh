@@ -71,7 +71,7 @@ fi
 if [ $mode = full ] && [ $# -eq 0 ]; then
 	n=$(git -C "$TREE" rev-list --count base..HEAD)
 	if stage "build each of the $n commits on its own" "$TOP/scripts/build-each.sh"; then
-		result PASS "every commit builds on its own" "($n commits, KVM=y)"
+		result PASS "every commit builds on its own" "($n commits, KVM=y and KVM=m)"
 	else
 		result FAIL "every commit builds on its own"
 	fi
