@@ -52,7 +52,7 @@ tree:
 export:
 	@scripts/export.sh
 
-# Build every patch of build/linux on its own.
+# Build every patch of build/linux on its own, KVM=m and KVM=y.
 each:
 	@scripts/build-each.sh
 

@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Build every commit of base..HEAD on its own, in a scratch worktree of
-# build/linux: the KVM objects with the test configuration but KVM built in,
-# the KVM modules with the test configuration as it is (KVM=m, modpost
-# included, so that a missing export fails), and the KVM selftests when the
-# commit touches them or the uAPI headers. Stops at the first that fails.
+# build/linux, in two configurations: the test configuration as it is, with
+# KVM as modules (kvm, kvm-amd and kvm-intel, modpost included, so that a
+# commit that uses a symbol which only a later commit exports fails), and
+# the same with KVM built in (the KVM objects). The KVM selftests are built
+# where a commit touches them or the uAPI headers. Stops at the first
+# commit that fails.
+#
+#   build-each.sh        both configurations for every commit (make each)
+#   build-each.sh --ci   KVM=m for every commit, KVM=y for the last one
+#                        (make check: per commit, the built-in build costs
+#                        as much as the modular one and catches little more)
 #
 # modpost takes the exports of the core kernel from the test kernel's
 # vmlinux.o (build/obj), which must exist: the series adds no export outside
 # KVM, so they are the same at every commit (checked below).
 #
-# A commit whose tree was built before with the same configuration, compiler
-# and script is not built again: its result is remembered under
-# $XDG_CACHE_HOME/gmem-inplace/each (an empty XDG_CACHE_HOME makes a cold
-# run, with ccache's default directory empty too).
+# What built is remembered per tree and configuration under
+# $XDG_CACHE_HOME/gmem-inplace/each, keyed by the configuration, the build
+# recipe (RECIPE: change it when what a record promises changes) and the
+# compiler; an empty XDG_CACHE_HOME makes a cold run, with ccache's default
+# directory empty too. A commit that changes only tools/ or Documentation/
+# builds in a configuration where its parent did.
 #
 # The selftests are built without ccache: their makefiles name some sources
 # by absolute path, and a .d file that ccache hands back from a build in
@@ -21,11 +30,14 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
+RECIPE="2: KVM=y arch/x86/kvm/; KVM=m modules, modpost; selftests, no warnings"
+ci=
+[ "${1:-}" != --ci ] || ci=1
 wt=$BUILD/each
-obj=$BUILD/obj-each
-objm=$BUILD/obj-each-m
 modules="arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko arch/x86/kvm/kvm-intel.ko
 	virt/lib/irqbypass.ko"
+declare -A obj=([m]=$BUILD/obj-each-m [y]=$BUILD/obj-each) id configured
+
 [ -d "$TREE/.git" ] || die "no tree in $TREE"
 [ -e "$OBJ/vmlinux.o" ] || die "no $OBJ/vmlinux.o: build the test kernel first"
 ! git -C "$TREE" diff base HEAD -- . ':!arch/x86/kvm' ':!arch/arm64' \
@@ -34,16 +46,19 @@ modules="arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko arch/x86/kvm/kvm-intel.ko
 git -C "$TREE" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
 git -C "$TREE" worktree add -q --detach "$wt" base
 trap 'git -C "$TREE" worktree remove --force "$wt"' EXIT
-mkdir -p "$obj" "$objm"
-config=$obj/.config.each
-cp "$OBJ/.config" "$config"
-"$TREE/scripts/config" --file "$config" --enable KVM --enable KVM_AMD --enable KVM_INTEL
-configm=$objm/.config.each
-cp "$OBJ/.config" "$configm"
-ln -sf "$OBJ/vmlinux.o" "$objm/vmlinux.o"
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/gmem-inplace/each
 mkdir -p "$cache"
-setup=$(cat "$config" "$configm" "$0" | sha256sum | cut -c1-16)-$(gcc -dumpfullversion)
+for k in m y; do
+	mkdir -p "${obj[$k]}"
+	cp "$OBJ/.config" "${obj[$k]}/.config.each"
+done
+"$TREE/scripts/config" --file "${obj[y]}/.config.each" \
+	--enable KVM --enable KVM_AMD --enable KVM_INTEL
+ln -sf "$OBJ/vmlinux.o" "${obj[m]}/vmlinux.o"
+for k in m y; do
+	id[$k]=$({ cat "${obj[$k]}/.config.each"; echo "$RECIPE $modules"; } |
+		 sha256sum | cut -c1-16)-$(gcc -dumpfullversion)
+done
 
 # changed FROM TO PATHSPEC...: true when FROM is empty or differs from TO
 # below PATHSPEC.
@@ -55,63 +70,85 @@ changed()
 	[ -z "$from" ] || ! git -C "$wt" diff --quiet "$from" "$to" -- "$@"
 }
 
-# build_selftests COMMIT: the KVM selftests of the checked-out COMMIT.
+# record COMMIT CFG: where it is remembered that COMMIT builds in CFG.
+record()
+{
+	echo "$cache/$(git -C "$TREE" rev-parse "$1^{tree}")-${id[$2]}"
+}
+
+# build_kvm COMMIT CFG: KVM of the checked-out COMMIT in configuration CFG.
+# Configures again only when a commit changes a Kconfig file (olddefconfig
+# drops symbols a commit does not know yet, which a later commit adds).
+build_kvm()
+{
+	local o=${obj[$2]}
+
+	if changed "${configured[$2]:-}" "$1" '*Kconfig*'; then
+		cp "$o/.config.each" "$o/.config"
+		TREE=$wt OBJ=$o kmake olddefconfig || return
+		configured[$2]=$1
+	fi
+	if [ "$2" = m ]; then
+		TREE=$wt OBJ=$o kmake KBUILD_MODPOST_NOFINAL=1 $modules
+	else
+		TREE=$wt OBJ=$o kmake arch/x86/kvm/
+	fi
+}
+
+# build_selftests COMMIT: the KVM selftests of the checked-out COMMIT, against
+# its uAPI headers (installed again only when they change).
 build_selftests()
 {
 	if changed "$installed" "$1" include/uapi arch/x86/include/uapi \
 		scripts/headers_install.sh; then
-		TREE=$wt OBJ=$obj kmake headers || return
+		TREE=$wt OBJ=${obj[m]} kmake headers || return
 		installed=$1
 	fi
-	make -s -C "$wt/tools/testing/selftests" -j"$JOBS" TARGETS=kvm O="$obj"
+	make -s -C "$wt/tools/testing/selftests" -j"$JOBS" TARGETS=kvm \
+		O="${obj[m]}"
 }
 
-configured= installed=
+installed=
+last=$(git -C "$TREE" rev-parse HEAD)
 for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 	subject=$(git -C "$TREE" log -1 --format=%s "$c")
-	done=$cache/$(git -C "$TREE" rev-parse "$c^{tree}")-$setup
-	if [ -e "$done" ]; then
+	cfgs=m
+	[ -n "$ci" ] && [ "$c" != "$last" ] || cfgs="m y"
+	todo=
+	for k in $cfgs; do
+		[ -e "$(record "$c" $k)" ] || todo+=" $k"
+	done
+	if [ -z "$todo" ]; then
 		note "built before: $subject"
 		continue
 	fi
 	git -C "$wt" checkout -q "$c"
-	log=$obj/build-$(git -C "$wt" log -1 --format=%h).log
+	log=${obj[m]}/build-$(git -C "$wt" log -1 --format=%h).log
 	: >"$log"
-	# Configure from the saved configuration when the Kconfig files differ
-	# from those of the last configured commit (olddefconfig drops symbols
-	# a commit does not know yet, which a later commit adds), and install
-	# the uAPI headers when they differ from the last installed ones: each
-	# costs seconds even when there is nothing to do.
-	if changed "$configured" "$c" '*Kconfig*'; then
-		cp "$config" "$obj/.config"
-		cp "$configm" "$objm/.config"
-		{ TREE=$wt OBJ=$obj kmake olddefconfig &&
-		  TREE=$wt OBJ=$objm kmake olddefconfig; } >"$log" 2>&1 ||
-			die "cannot configure: $subject (log: $log)"
-		configured=$c
-	fi
-	# A commit that changes only tools/ or Documentation/ leaves the
-	# kernel objects as the previous commit built them.
-	if ! changed "$c^" "$c" . ':!tools' ':!Documentation'; then
-		:
-	elif ! TREE=$wt OBJ=$obj kmake arch/x86/kvm/ >>"$log" 2>&1; then
-		grep -E 'error:|\*\*\*' "$log" | head -n 20
-		die "does not build with KVM=y: $subject (log: $log)"
-	elif ! TREE=$wt OBJ=$objm kmake KBUILD_MODPOST_NOFINAL=1 $modules \
-		>>"$log" 2>&1; then
-		grep -E 'error:|ERROR:|\*\*\*' "$log" | head -n 20
-		die "does not build with KVM=m: $subject (log: $log)"
-	fi
-	if ! changed "$c^" "$c" tools/testing/selftests/kvm include/uapi \
+	done=
+	for k in $todo; do
+		if [ -e "$(record "$c^" $k)" ] &&
+		   ! changed "$c^" "$c" . ':!tools' ':!Documentation'; then
+			:
+		elif ! build_kvm "$c" $k >>"$log" 2>&1; then
+			grep -E 'error:|ERROR:|\*\*\*' "$log" | head -n 20
+			die "does not build with KVM=$k: $subject (log: $log)"
+		fi
+		done+=" KVM=$k"
+	done
+	if [[ $todo == *m* ]] &&
+	   changed "$c^" "$c" tools/testing/selftests/kvm include/uapi \
 		arch/x86/include/uapi tools/include; then
-		note "builds: $subject"
-	elif ! build_selftests "$c" >"$log.selftests" 2>&1; then
-		grep -E 'error:|\*\*\*' "$log.selftests" | head -n 20
-		die "selftests do not build: $subject (log: $log.selftests)"
-	elif grep -A3 'warning:' "$log.selftests"; then
-		die "selftests build with warnings: $subject (log: $log.selftests)"
-	else
-		note "builds, with selftests: $subject"
+		if ! build_selftests "$c" >"$log.selftests" 2>&1; then
+			grep -E 'error:|\*\*\*' "$log.selftests" | head -n 20
+			die "selftests do not build: $subject (log: $log.selftests)"
+		fi
+		! grep -A3 'warning:' "$log.selftests" ||
+			die "selftests build with warnings: $subject (log: $log.selftests)"
+		done+=", selftests"
 	fi
-	echo "$c $subject" >"$done"
+	for k in $todo; do
+		echo "$c $subject" >"$(record "$c" $k)"
+	done
+	note "builds (${done# }): $subject"
 done
