@@ -13,10 +13,12 @@ set -eu
 
 if [ -z "${KERNEL:-}" ]; then
 	stage "build the benchmark kernel (config/kvm-bench.config)" \
-		env OBJ="$BUILD/obj-bench" CONFIGS=kvm-bench TARGETS=bzImage \
+		env OBJ="$BUILD/obj-bench" CONFIGS=kvm-bench \
 		"$TOP/scripts/build-kernel.sh"
 	export KERNEL=$BUILD/obj-bench/arch/x86/boot/bzImage
 fi
+# The guest loads the KVM modules (KVM=m) of the kernel it boots.
+export OBJ=${KERNEL%/arch/x86/boot/bzImage}
 
 export RESULTS=$BUILD/results-bench LIST=$TOP/config/selftests-bench
 export MEM=${MEM:-8G} TIMEOUT=${TIMEOUT:-3600}
