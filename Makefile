@@ -64,6 +64,6 @@ build:
 
 # Objects and results only; build/linux (and any work in it) stays.
 clean:
-	rm -rf build/obj build/obj-* build/kselftest build/kselftest-* \
+	rm -rf build/obj build/obj-* build/each build/kselftest build/kselftest-* \
 		build/results build/results-* build/loop-*
 

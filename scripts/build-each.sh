@@ -5,8 +5,15 @@
 # KVM as modules (kvm, kvm-amd and kvm-intel, modpost included, so that a
 # commit that uses a symbol which only a later commit exports fails), and
 # the same with KVM built in (the KVM objects). The KVM selftests are built
-# where a commit touches them or the uAPI headers. Stops at the first
-# commit that fails.
+# where a commit touches them or the uAPI headers.
+#
+# The commits are built newest first, and stop at the first that fails.
+# The worktree and its object directories (build/each/linux,
+# build/each/obj-m, build/each/obj-y) sit where build/linux and build/obj
+# do relative to each other, so that with ccache's base directory the
+# compiler sees the same command lines: HEAD's KVM=m objects then come from
+# the test kernel's build, and each older commit recompiles only what it
+# changes.
 #
 #   build-each.sh        both configurations for every commit (make each)
 #   build-each.sh --ci   KVM=m for every commit, KVM=y for the last one
@@ -21,8 +28,8 @@
 # $XDG_CACHE_HOME/gmem-inplace/each, keyed by the configuration, the build
 # recipe (RECIPE: change it when what a record promises changes) and the
 # compiler; an empty XDG_CACHE_HOME makes a cold run, with ccache's default
-# directory empty too. A commit that changes only tools/ or Documentation/
-# builds in a configuration where its parent did.
+# directory empty too. A commit that differs only in tools/ or Documentation/
+# from the one built before it (its child) builds where that one did.
 #
 # The selftests are built without ccache: their makefiles name some sources
 # by absolute path, and a .d file that ccache hands back from a build in
@@ -33,10 +40,10 @@ set -eu
 RECIPE="2: KVM=y arch/x86/kvm/; KVM=m modules, modpost; selftests, no warnings"
 ci=
 [ "${1:-}" != --ci ] || ci=1
-wt=$BUILD/each
+wt=$BUILD/each/linux
 modules="arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko arch/x86/kvm/kvm-intel.ko
 	virt/lib/irqbypass.ko"
-declare -A obj=([m]=$BUILD/obj-each-m [y]=$BUILD/obj-each) id configured
+declare -A obj=([m]=$BUILD/each/obj-m [y]=$BUILD/each/obj-y) id configured
 
 [ -d "$TREE/.git" ] || die "no tree in $TREE"
 [ -e "$OBJ/vmlinux.o" ] || die "no $OBJ/vmlinux.o: build the test kernel first"
@@ -44,7 +51,8 @@ declare -A obj=([m]=$BUILD/obj-each-m [y]=$BUILD/obj-each) id configured
 	':!virt/kvm' ':!tools' | grep -qE '^[-+].*EXPORT_SYMBOL' ||
 	die "the series changes exports outside KVM: $OBJ/vmlinux.o is not every commit's"
 git -C "$TREE" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
-git -C "$TREE" worktree add -q --detach "$wt" base
+git -C "$TREE" worktree prune
+git -C "$TREE" worktree add -q --detach "$wt" HEAD
 trap 'git -C "$TREE" worktree remove --force "$wt"' EXIT
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/gmem-inplace/each
 mkdir -p "$cache"
@@ -110,7 +118,8 @@ build_selftests()
 
 installed=
 last=$(git -C "$TREE" rev-parse HEAD)
-for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
+prev=
+for c in $(git -C "$TREE" rev-list base..HEAD); do
 	subject=$(git -C "$TREE" log -1 --format=%s "$c")
 	cfgs=m
 	[ -n "$ci" ] && [ "$c" != "$last" ] || cfgs="m y"
@@ -120,6 +129,7 @@ for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 	done
 	if [ -z "$todo" ]; then
 		note "built before: $subject"
+		prev=$c
 		continue
 	fi
 	git -C "$wt" checkout -q "$c"
@@ -127,8 +137,8 @@ for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 	: >"$log"
 	done=
 	for k in $todo; do
-		if [ -e "$(record "$c^" $k)" ] &&
-		   ! changed "$c^" "$c" . ':!tools' ':!Documentation'; then
+		if [ -n "$prev" ] && [ -e "$(record "$prev" $k)" ] &&
+		   ! changed "$prev" "$c" . ':!tools' ':!Documentation'; then
 			:
 		elif ! build_kvm "$c" $k >>"$log" 2>&1; then
 			grep -E 'error:|ERROR:|\*\*\*' "$log" | head -n 20
@@ -151,4 +161,5 @@ for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 		echo "$c $subject" >"$(record "$c" $k)"
 	done
 	note "builds (${done# }): $subject"
+	prev=$c
 done
